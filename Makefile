@@ -1,0 +1,54 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint fmt check install demo bench clean test-postgres test-browser
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up, migrate SQLite under var/, load the demo on an empty database, print a login, serve.
+run: $(STAMP)
+	mkdir -p var
+	$(BIN)/tianmu migrate --noinput
+	$(BIN)/tianmu loaddemo --if-empty
+	$(BIN)/tianmu adduser demo-admin --role admin --scope 330112 --password tianmu-demo --if-missing
+	@echo ""
+	@echo "  Tianmu is running at http://127.0.0.1:8000"
+	@echo "  Log in as demo-admin / tianmu-demo (programme admin, Lin'an District)"
+	@echo ""
+	DEBUG=1 $(BIN)/tianmu runserver 127.0.0.1:8000
+
+## Set up, lint, and run the whole suite (SQLite; browser tests run in .ci/run).
+test: $(STAMP) lint
+	$(BIN)/tianmu makemigrations --check --dry-run
+	$(BIN)/tianmu check
+	$(BIN)/pytest -n 2 -m "not browser" -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tianmu} $(BIN)/pytest -n 2 -m "not browser" -q
+
+test-browser: $(STAMP)
+	$(BIN)/pytest -m browser -q -p no:xdist
+
+bench: $(STAMP)
+	$(BIN)/python bench/matching.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 *.egg-info

@@ -1,0 +1,19 @@
+"""Shared pytest fixtures (see tianmu/core/testing.py for the test world)."""
+
+import pytest
+
+
+@pytest.fixture
+def world(db):
+    from tianmu.core.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Tests read English messages unless they ask for Chinese (the site default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -1,0 +1,95 @@
+"""One FilterSet per model, used by the list pages and the API alike."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tianmu.alliances.choices import AllianceStatus, MemberRole
+from tianmu.alliances.models import Alliance, AllianceMember, Pairing, Program
+from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
+
+
+class ActivePeriodMixin(django_filters.FilterSet):
+    """`from`/`to`: rows whose term meets the period (the KPI convention, docs/figures.md);
+    `active=true` keeps what is active today. `active_prefix` leads to the date range."""
+
+    active_prefix = ""
+    active = django_filters.BooleanFilter(method="filter_active", label=_("Active today"))
+    # "from" is a Python keyword, so the two period filters are declared by name.
+    locals()["from"] = django_filters.DateFilter(method="filter_period", label=_("From"))
+    locals()["to"] = django_filters.DateFilter(method="filter_period", label=_("To"))
+
+    def _range_q(self, start, end) -> Q:
+        p = self.active_prefix
+        q = Q()
+        if start:
+            q &= Q(**{f"{p}end__isnull": True}) | Q(**{f"{p}end__gte": start})
+        if end:
+            q &= Q(**{f"{p}start__lte": end})
+        return q
+
+    def filter_active(self, queryset, name, value):
+        today = timezone.localdate()
+        q = self._range_q(today, today)
+        return queryset.filter(q).distinct() if value else queryset.exclude(q)
+
+    def filter_period(self, queryset, name, value):
+        return queryset  # both ends are applied together in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        start, end = self.form.cleaned_data.get("from"), self.form.cleaned_data.get("to")
+        if start or end:
+            queryset = queryset.filter(self._range_q(start, end)).distinct()
+        return queryset
+
+
+class ProgramFilterSet(SearchFilterSet):
+    search_fields = ("name", "description")
+    county = AreaCodeFilter(field_name="county", label=_("County (code)"))
+    ordering = django_filters.OrderingFilter(fields=("name", "start", "end"))
+
+    class Meta:
+        model = Program
+        fields = []
+
+
+class AllianceFilterSet(ActivePeriodMixin, SearchFilterSet):
+    search_fields = ("name", "pairings__village__area__name", "members__organization__name")
+    active_prefix = "pairings__"
+    program = django_filters.NumberFilter(field_name="program_id", label=_("Programme"))
+    status = django_filters.ChoiceFilter(choices=AllianceStatus.choices, label=_("Status"))
+    area = AreaCodeFilter(field_name="pairings__village__area", label=_("Village area (code)"))
+    member = django_filters.NumberFilter(
+        field_name="members__organization_id", label=_("Member organisation"), distinct=True
+    )
+    ordering = django_filters.OrderingFilter(fields=("name", "status", "created"))
+
+    class Meta:
+        model = Alliance
+        fields = []
+
+    def search(self, queryset, name, value):
+        return super().search(queryset, name, value).distinct()
+
+
+class AllianceMemberFilterSet(ActivePeriodMixin, django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(choices=MemberRole.choices, label=_("Role"))
+
+    class Meta:
+        model = AllianceMember
+        fields = ["role", "organization"]
+
+
+class PairingFilterSet(ActivePeriodMixin, SearchFilterSet):
+    search_fields = ("alliance__name", "village__area__name")
+    program = django_filters.NumberFilter(field_name="alliance__program_id", label=_("Programme"))
+    alliance = django_filters.NumberFilter(field_name="alliance_id", label=_("Alliance"))
+    village = django_filters.NumberFilter(field_name="village_id", label=_("Village"))
+    area = AreaCodeFilter(field_name="village__area", label=_("Village area (code)"))
+    ordering = django_filters.OrderingFilter(fields=("start", "end"))
+
+    class Meta:
+        model = Pairing
+        fields = []

@@ -1,0 +1,77 @@
+"""Forms for programmes, alliances, members and pairings (pages and API share them)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tianmu.alliances.models import Alliance, AllianceMember, Pairing, Program
+from tianmu.core.forms import ScopedModelForm
+from tianmu.registry.choices import AreaLevel
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ProgramForm(ScopedModelForm):
+    scoped_fields = {"county": "visible"}
+
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "county",
+            "start",
+            "end",
+            "core_count",
+            "chamber_count",
+            "chamber_must_be_local",
+            "partners_min",
+            "partners_max",
+            "core_must_be_fic",
+            "description",
+        ]
+        widgets = {"start": DATE, "end": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = self.fields["county"].queryset.filter(
+            level=AreaLevel.COUNTY
+        )
+
+
+class AllianceForm(ScopedModelForm):
+    scoped_fields = {"program": "editable"}
+
+    class Meta:
+        model = Alliance
+        fields = ["program", "name", "status", "positioning"]
+
+
+class AllianceMemberForm(ScopedModelForm):
+    """Add a member to a given alliance (the alliance comes from the URL, not the form)."""
+
+    scoped_fields = {"organization": "visible"}
+
+    class Meta:
+        model = AllianceMember
+        fields = ["organization", "role", "function", "start", "end"]
+        widgets = {"start": DATE, "end": DATE}
+
+    def __init__(self, *args, alliance: Alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.alliance = alliance
+        if not self.instance.pk and not self.initial.get("start"):
+            self.initial["start"] = alliance.program.start
+
+
+class PairingForm(ScopedModelForm):
+    scoped_fields = {"alliance": "editable", "village": "visible"}
+
+    class Meta:
+        model = Pairing
+        fields = ["alliance", "village", "start", "end", "note"]
+        widgets = {"start": DATE, "end": DATE}
+
+
+class EndForm(forms.Form):
+    """End a membership or pairing: it stays as history with an end date."""
+
+    end = forms.DateField(label=_("end"), widget=DATE)

@@ -1,0 +1,338 @@
+"""Programmes with their composition rules, alliances, their members and their pairings."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tianmu.alliances.choices import AllianceStatus, MemberFunction, MemberRole
+from tianmu.core.models import ChangeLoggedModel
+from tianmu.registry.choices import AreaLevel
+
+
+class DateRangeMixin(models.Model):
+    """A start date and an optional end date (inclusive); open-ended while end is empty."""
+
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end date cannot be before the start date.")})
+
+    def is_active(self, on: datetime.date | None = None) -> bool:
+        on = on or datetime.date.today()
+        return self.start <= on and (self.end is None or self.end >= on)
+
+    @staticmethod
+    def overlapping(start: datetime.date, end: datetime.date | None) -> Q:
+        """Rows whose [start, end] range meets [start, end] (None = open-ended)."""
+        q = Q(end__isnull=True) | Q(end__gte=start)
+        if end is not None:
+            q &= Q(start__lte=end)
+        return q
+
+    @staticmethod
+    def active_on(on: datetime.date) -> Q:
+        return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
+
+
+class Program(ChangeLoggedModel, DateRangeMixin):
+    """A programme such as “天目共富联盟 2023–2025”: a county, a term and the 5+1+X rules.
+
+    The rules are data: another county can run 3+1+X by saying so here.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    county = models.ForeignKey(
+        "registry.Area",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="programs",
+        limit_choices_to={"level": AreaLevel.COUNTY},
+    )
+    core_count = models.PositiveSmallIntegerField(
+        _("core enterprises per alliance"), default=5, validators=[MinValueValidator(1)]
+    )
+    chamber_count = models.PositiveSmallIntegerField(_("chambers per alliance"), default=1)
+    chamber_must_be_local = models.BooleanField(
+        _("chamber must be local to the village's town"), default=True
+    )
+    partners_min = models.PositiveSmallIntegerField(_("cooperating units (min)"), default=1)
+    partners_max = models.PositiveSmallIntegerField(
+        _("cooperating units (max)"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    core_must_be_fic = models.BooleanField(
+        _("core enterprises must be FIC executive members"), default=True
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["-start", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def formula(self) -> str:
+        """The composition in the article's notation, e.g. “5+1+X”."""
+        return f"{self.core_count}+{self.chamber_count}+X"
+
+    def clean(self):
+        super().clean()
+        if self.county_id and self.county.level != AreaLevel.COUNTY:
+            raise ValidationError({"county": _("Choose a county or district.")})
+        if self.partners_max is not None and self.partners_max < self.partners_min:
+            raise ValidationError({"partners_max": _("The maximum cannot be below the minimum.")})
+
+
+class Alliance(ChangeLoggedModel):
+    """A 5+1+X alliance under a programme (共富联盟)."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="alliances"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AllianceStatus.choices, default=AllianceStatus.DRAFT
+    )
+    positioning = models.TextField(
+        _("industry positioning"),
+        blank=True,
+        help_text=_("What the alliance helps the village become."),
+    )
+
+    class Meta:
+        ordering = ["program", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="alliance_name_per_program")
+        ]
+        verbose_name = _("alliance")
+        verbose_name_plural = _("alliances")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        was = (getattr(self, "_loaded_snapshot", None) or {}).get("status")
+        if self.status == AllianceStatus.ACTIVE and was != AllianceStatus.ACTIVE and self.pk:
+            from tianmu.alliances.selectors import alliance_rule_check
+
+            check = alliance_rule_check(alliance=self)
+            if not check.ok:
+                raise ValidationError(
+                    {
+                        "status": [_("The alliance does not meet the programme's rules yet:")]
+                        + [str(p) for p in check.problems]
+                    }
+                )
+        elif self.status == AllianceStatus.ACTIVE and not self.pk:
+            raise ValidationError(
+                {"status": _("A new alliance starts as a draft; activate it once it has members.")}
+            )
+
+
+class AllianceMember(ChangeLoggedModel, DateRangeMixin):
+    """An organisation's membership of an alliance, with its role and optional function.
+
+    Ended memberships stay as history: they get an end date, never a delete.
+    """
+
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.PROTECT, related_name="members"
+    )
+    organization = models.ForeignKey(
+        "registry.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="alliance_memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices)
+    function = models.CharField(
+        _("function"), max_length=12, choices=MemberFunction.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["alliance", "role", "start", "id"]
+        verbose_name = _("alliance member")
+        verbose_name_plural = _("alliance members")
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()})"
+
+    def clean(self):
+        from tianmu.alliances.choices import ROLE_KIND
+        from tianmu.registry.models import Organization
+
+        super().clean()
+        if not (self.alliance_id and self.organization_id and self.role and self.start):
+            return
+        org: Organization = self.organization
+        expected = ROLE_KIND.get(self.role)
+        if expected and org.kind != expected:
+            raise ValidationError(
+                {
+                    "organization": _(
+                        "“%(org)s” is a %(kind)s; the role %(role)s needs a %(expected)s."
+                    )
+                    % {
+                        "org": org,
+                        "kind": org.get_kind_display(),
+                        "role": self.get_role_display(),
+                        "expected": _kind_label(expected),
+                    }
+                }
+            )
+        if self.function and self.role != MemberRole.CORE:
+            raise ValidationError({"function": _("Only core enterprises take a function.")})
+        overlap = DateRangeMixin.overlapping(self.start, self.end)
+        same = AllianceMember.objects.filter(overlap, alliance=self.alliance_id, organization=org)
+        if same.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {
+                    "organization": _(
+                        "“%(org)s” is already a member of this alliance for these dates."
+                    )
+                    % {"org": org}
+                }
+            )
+        if self.role == MemberRole.CORE:
+            elsewhere = (
+                AllianceMember.objects.filter(
+                    overlap,
+                    role=MemberRole.CORE,
+                    organization=org,
+                    alliance__program=self.alliance.program_id,
+                )
+                .exclude(alliance=self.alliance_id)
+                .select_related("alliance")
+                .first()
+            )
+            if elsewhere is not None:
+                raise ValidationError(
+                    {
+                        "organization": _(
+                            "“%(org)s” is already a core enterprise of “%(other)s” in this "
+                            "programme for these dates."
+                        )
+                        % {"org": org, "other": elsewhere.alliance}
+                    }
+                )
+        if self.role == MemberRole.CHAMBER and self.alliance.program.chamber_must_be_local:
+            for pairing in self.alliance.pairings.filter(overlap).select_related("village__area"):
+                town = pairing.village.town
+                if org.home_town_id != town.pk:
+                    raise ValidationError(
+                        {
+                            "organization": _(
+                                "The chamber “%(org)s” is not local to %(town)s, the town "
+                                "of the paired village; the programme requires a local "
+                                "chamber."
+                            )
+                            % {"org": org, "town": town}
+                        }
+                    )
+
+
+class Pairing(ChangeLoggedModel, DateRangeMixin):
+    """Directed pairing (定向结对) of an alliance with one village for a term."""
+
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    village = models.ForeignKey(
+        "registry.Village",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="pairings",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-start", "id"]
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+
+    def __str__(self) -> str:
+        return f"{self.alliance} ⇄ {self.village}"
+
+    def clean(self):
+        super().clean()
+        if not (self.alliance_id and self.village_id and self.start):
+            return
+        program = self.alliance.program
+        village = self.village
+        if village.area.path.find(f"/{program.county_id}/") < 0:
+            raise ValidationError(
+                {
+                    "village": _("“%(village)s” is not in %(county)s, the programme's county.")
+                    % {"village": village, "county": program.county}
+                }
+            )
+        overlap = DateRangeMixin.overlapping(self.start, self.end)
+        clash = (
+            Pairing.objects.filter(overlap, village=village, alliance__program=program)
+            .exclude(pk=self.pk)
+            .select_related("alliance")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "village": _(
+                        "“%(village)s” is already paired with “%(alliance)s” in this programme "
+                        "from %(start)s; a village has one pairing per programme at a time."
+                    )
+                    % {"village": village, "alliance": clash.alliance, "start": clash.start}
+                }
+            )
+        clash = (
+            Pairing.objects.filter(overlap, alliance=self.alliance_id)
+            .exclude(pk=self.pk)
+            .select_related("village__area")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "alliance": _(
+                        "This alliance is already paired with “%(village)s” for these dates."
+                    )
+                    % {"village": clash.village}
+                }
+            )
+        if program.chamber_must_be_local:
+            foreign = (
+                self.alliance.members.filter(overlap, role=MemberRole.CHAMBER)
+                .exclude(organization__home_town=village.area.parent_id)
+                .select_related("organization")
+                .first()
+            )
+            if foreign is not None:
+                raise ValidationError(
+                    {
+                        "village": _(
+                            "The alliance's chamber “%(org)s” is not local to %(town)s; the "
+                            "programme requires a local chamber."
+                        )
+                        % {"org": foreign.organization, "town": village.town}
+                    }
+                )
+
+
+def _kind_label(kind: str) -> str:
+    from tianmu.registry.choices import OrganizationKind
+
+    return str(OrganizationKind(kind).label)

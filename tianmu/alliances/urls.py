@@ -1,0 +1,6 @@
+"""URLs of the alliances pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "alliances"
+urlpatterns: list = []

@@ -1,0 +1,47 @@
+"""Who is acting, for the change log: set per request by middleware and per command by the CLI.
+
+A contextvar (not a thread-local) so it is right under threads and async alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    username: str
+    request_id: str
+
+
+_actor: ContextVar[Actor | None] = ContextVar("tianmu_actor", default=None)
+
+
+def current_actor() -> Actor:
+    actor = _actor.get()
+    if actor is None:
+        # Outside a request or an `acting_as` block: a script or shell. Still recorded.
+        return Actor(user_id=None, username="system", request_id="")
+    return actor
+
+
+@contextlib.contextmanager
+def acting_as(
+    user=None, *, username: str | None = None, request_id: str | None = None
+) -> Iterator[Actor]:
+    """Attribute every change made inside the block to `user` (or a named system actor)."""
+    actor = Actor(
+        user_id=getattr(user, "pk", None),
+        username=username or getattr(user, "username", None) or "system",
+        request_id=request_id or uuid.uuid4().hex,
+    )
+    token = _actor.set(actor)
+    try:
+        yield actor
+    finally:
+        _actor.reset(token)

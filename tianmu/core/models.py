@@ -1,0 +1,130 @@
+"""The base every domain model builds on, and the change log that records what happens to it."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def snapshot(instance: models.Model) -> dict:
+    """The JSON-safe values of an object's concrete fields (foreign keys as ids).
+
+    Fields named in the model's `changelog_masked` are written as "***": the log must not
+    become a second copy of personal data.
+    """
+    masked = set(getattr(instance, "changelog_masked", ()))
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in masked:
+            value = "***" if field.value_from_object(instance) else ""
+        else:
+            value = field.value_from_object(instance)
+        data[field.attname] = value
+    # Round-trip through the encoder so dates, decimals and UUIDs become plain JSON values.
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+class ChangeLoggedModel(models.Model):
+    """Abstract base: timestamps, and every create/update/delete lands in ObjectChange.
+
+    The values as loaded from the database are kept on the instance, so an update records its
+    before-image without a second query.
+    """
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    changelog_masked: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if len(field_names) == len(cls._meta.concrete_fields):
+            instance._loaded_snapshot = snapshot(instance)
+        return instance
+
+    def before_image(self) -> dict | None:
+        """What the row held before this change, read from the DB if it was loaded partially."""
+        if self.pk is None or self._state.adding:
+            return None
+        loaded = getattr(self, "_loaded_snapshot", None)
+        if loaded is not None:
+            return loaded
+        fresh = type(self)._default_manager.filter(pk=self.pk).first()
+        return snapshot(fresh) if fresh is not None else None
+
+
+class ObjectChangeQuerySet(models.QuerySet):
+    """The log is append-only: bulk updates and deletes are refused."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The change log cannot be edited")
+
+    def delete(self):
+        raise PermissionError("The change log cannot be edited")
+
+
+class ObjectChange(models.Model):
+    """One create, update or delete of a domain object: who, when, request id, before/after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user_name = models.CharField(_("user name"), max_length=150)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    objects = ObjectChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = _("change")
+        verbose_name_plural = _("change log")
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The change log cannot be edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The change log cannot be edited")
+
+    def diff(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each field that changed, in a stable order."""
+        before = self.before or {}
+        after = self.after or {}
+        keys = sorted(set(before) | set(after))
+        skip = {"last_updated", "created"}
+        return [
+            (k, before.get(k), after.get(k))
+            for k in keys
+            if k not in skip and before.get(k) != after.get(k)
+        ]

@@ -1,0 +1,151 @@
+"""Key figures (KPIs): every number is counted from records, within the user's scope.
+
+Conventions every module follows when it adds a figure (docs/figures.md):
+- A *stock* (alliances, enterprises, paired villages…) counts what was active at any time in
+  the period [from, to]; with neither date given, what is active today.
+- A *flow* (sales, purchases, disbursements…) sums records dated within [from, to]; with
+  neither given, all time.
+- `area` (a division code) narrows to records located in that area's subtree.
+- Each figure has a `link`: the list page of the records it counts, with the same filters.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from tianmu.alliances.choices import MemberRole
+from tianmu.alliances.models import AllianceMember, Pairing
+from tianmu.core.scoping import visible_to
+from tianmu.registry.models import Area
+
+
+@dataclass(frozen=True)
+class Period:
+    """The [start, end] of a KPI query; `explicit` is False when no date was given."""
+
+    start: datetime.date | None
+    end: datetime.date | None
+
+    @property
+    def explicit(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def overlap_q(self, prefix: str = "") -> Q:
+        """Rows with [start, end] ranges that meet this period (today when not explicit)."""
+        start = self.start
+        end = self.end
+        if not self.explicit:
+            start = end = timezone.localdate()
+        q = Q()
+        if start is not None:
+            q &= Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": start})
+        if end is not None:
+            q &= Q(**{f"{prefix}start__lte": end})
+        return q
+
+    def within_q(self, field: str) -> Q:
+        """Rows whose `field` (a date) falls in the period (all time when not explicit)."""
+        q = Q()
+        if self.start is not None:
+            q &= Q(**{f"{field}__gte": self.start})
+        if self.end is not None:
+            q &= Q(**{f"{field}__lte": self.end})
+        return q
+
+
+@dataclass(frozen=True)
+class KpiContext:
+    user: object
+    period: Period
+    area: Area | None
+
+    def area_q(self, prefix: str) -> Q:
+        """Rows located in the requested area's subtree (no filter when no area was asked)."""
+        if self.area is None:
+            return Q()
+        return Q(**{prefix: self.area.pk}) | Q(
+            **{f"{prefix}__path__startswith": self.area.subtree_prefix()}
+        )
+
+
+KpiFn = Callable[[KpiContext], object]
+_KPIS: dict[str, tuple[KpiFn, str]] = {}
+
+
+def register_kpi(key: str, *, link: str):
+    """Add a figure to /api/v1/kpis and the home page. `link` names the list URL it sums."""
+
+    def decorator(fn: KpiFn) -> KpiFn:
+        if key in _KPIS:
+            raise RuntimeError(f"KPI {key} registered twice")
+        _KPIS[key] = (fn, link)
+        return fn
+
+    return decorator
+
+
+def kpi_keys() -> list[str]:
+    return list(_KPIS)
+
+
+def kpi_link(key: str) -> str:
+    return _KPIS[key][1]
+
+
+def kpis(*, user, period: Period | None = None, area: Area | None = None) -> dict[str, object]:
+    """All registered figures for the user's scope, in registration order."""
+    ctx = KpiContext(user=user, period=period or Period(None, None), area=area)
+    return {key: fn(ctx) for key, (fn, _link) in _KPIS.items()}
+
+
+def _active_pairings(ctx: KpiContext):
+    return visible_to(ctx.user, Pairing).filter(ctx.period.overlap_q(), ctx.area_q("village__area"))
+
+
+def _active_members(ctx: KpiContext):
+    """Memberships active in the period, of alliances paired (in the period) in the area."""
+    alliance_ids = _active_pairings(ctx).values("alliance_id")
+    return visible_to(ctx.user, AllianceMember).filter(
+        ctx.period.overlap_q(), alliance_id__in=alliance_ids
+    )
+
+
+@register_kpi("alliances", link="alliances:alliance_list")
+def alliances_count(ctx: KpiContext) -> int:
+    """Alliances with a pairing active in the period (in the area)."""
+    return _active_pairings(ctx).values("alliance_id").distinct().count()
+
+
+@register_kpi("core_enterprises", link="registry:organization_list")
+def core_enterprises_count(ctx: KpiContext) -> int:
+    """Distinct enterprises that are core members of those alliances in the period."""
+    return (
+        _active_members(ctx)
+        .filter(role=MemberRole.CORE)
+        .values("organization_id")
+        .distinct()
+        .count()
+    )
+
+
+@register_kpi("enterprises", link="registry:organization_list")
+def enterprises_count(ctx: KpiContext) -> int:
+    """Distinct enterprises in those alliances in any role (core or chamber member)."""
+    return (
+        _active_members(ctx)
+        .filter(organization__kind="enterprise")
+        .values("organization_id")
+        .distinct()
+        .count()
+    )
+
+
+@register_kpi("villages_paired", link="registry:village_list")
+def villages_paired_count(ctx: KpiContext) -> int:
+    """Distinct villages with a pairing active in the period."""
+    return _active_pairings(ctx).values("village_id").distinct().count()

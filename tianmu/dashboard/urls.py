@@ -1,0 +1,6 @@
+"""URLs of the dashboard pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "dashboard"
+urlpatterns: list = []

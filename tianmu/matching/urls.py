@@ -1,0 +1,6 @@
+"""URLs of the matching pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "matching"
+urlpatterns: list = []

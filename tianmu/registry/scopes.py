@@ -1,0 +1,105 @@
+"""Scope rules for the registry (see tianmu/core/scoping.py for the mechanism)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from tianmu.accounts.choices import Role
+from tianmu.core.scoping import NOTHING, Scope, register
+from tianmu.registry.models import Area, ChamberMembership, Organization, Village, VillageIncome
+
+ADMINS = {Role.ADMIN}
+
+
+def _org_alliance_villages(scope: Scope) -> Q:
+    """Villages ever paired with an alliance the user's organisation belongs to."""
+    return Q(pairings__alliance__members__organization=scope.organization)
+
+
+def village_visible(scope: Scope) -> Q:
+    if scope.is_area:
+        return scope.area_q("area")
+    return _org_alliance_villages(scope)
+
+
+def village_editable(scope: Scope) -> Q:
+    if scope.is_area:  # admins, town officers and village cadres keep their villages' profiles
+        return scope.area_q("area")
+    return NOTHING
+
+
+def area_visible(scope: Scope) -> Q:
+    """An area-scoped user sees their subtree and the chain above it. An organisation's user
+    sees its home town, the villages its alliances pair with, and the chains above them."""
+    if scope.is_area:
+        return scope.area_q("pk") | Q(pk__in=scope.area.ancestor_ids())
+    anchors = list(
+        Area.objects.filter(village__pairings__alliance__members__organization=scope.organization)
+    )
+    if scope.organization.home_town_id:
+        anchors.append(scope.organization.home_town)
+    ids = {a.pk for a in anchors}
+    for a in anchors:
+        ids.update(a.ancestor_ids())
+    return Q(pk__in=ids)
+
+
+def area_editable(scope: Scope) -> Q:
+    if scope.role == Role.ADMIN:
+        return scope.area_q("pk") & ~Q(pk=scope.area.pk)
+    return NOTHING
+
+
+def organization_visible(scope: Scope) -> Q:
+    if scope.is_org:
+        return Q(pk=scope.organization.pk) | Q(
+            alliance_memberships__alliance__members__organization=scope.organization
+        )
+    if scope.role == Role.VILLAGE:
+        return Q(alliance_memberships__alliance__pairings__village__area=scope.area)
+    in_area = (
+        scope.area_q("home_town")
+        | Q(
+            alliance_memberships__alliance__pairings__village__area__path__startswith=(
+                scope.area.subtree_prefix()
+            )
+        )
+        | Q(service_area__in=[scope.area.pk, *scope.area.ancestor_ids()])
+        | scope.area_q("service_area")
+    )
+    if scope.role in (Role.ADMIN, Role.LEADER):
+        # County staff also see what their programmes use and what has no town on record.
+        in_area |= Q(alliance_memberships__alliance__program__county=scope.area) | Q(
+            home_town__isnull=True
+        )
+    return in_area
+
+
+def organization_editable(scope: Scope) -> Q:
+    if scope.is_org:
+        return Q(pk=scope.organization.pk)
+    if scope.role == Role.ADMIN:
+        return organization_visible(scope)
+    if scope.role == Role.TOWN:
+        return scope.area_q("home_town")
+    return NOTHING
+
+
+register(Area, visible=area_visible, editable=area_editable, creators=ADMINS)
+register(Village, visible=village_visible, editable=village_editable, creators=ADMINS)
+register(
+    VillageIncome,
+    visible=lambda s: Q(village__in=Village.objects.filter(village_visible(s))),
+    editable=lambda s: Q(village__in=Village.objects.filter(village_editable(s))),
+)
+register(
+    Organization,
+    visible=organization_visible,
+    editable=organization_editable,
+    creators={Role.ADMIN, Role.TOWN},
+)
+register(
+    ChamberMembership,
+    visible=lambda s: Q(chamber__in=Organization.objects.filter(organization_visible(s))),
+    editable=lambda s: Q(chamber__in=Organization.objects.filter(organization_editable(s))),
+)

@@ -1,0 +1,17 @@
+"""Root URLs: the pages of each app, the API under /api/v1/, the admin and i18n."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from tianmu.api import api
+
+urlpatterns = [
+    path("", include("tianmu.dashboard.urls")),
+    path("accounts/", include("tianmu.accounts.urls")),
+    path("registry/", include("tianmu.registry.urls")),
+    path("alliances/", include("tianmu.alliances.urls")),
+    path("matching/", include("tianmu.matching.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
