@@ -1,0 +1,314 @@
+"""Shared record workflows every instrument module reuses (one mechanism, not one per module):
+
+- **Two-sided confirmation** (`Confirmable`): what one side reports (a delivery, a payment, a
+  placement…), the other side confirms or disputes with a reason. Figures count confirmed
+  amounts; reported-but-unconfirmed ones are shown beside them, never mixed in. A confirmed
+  record is locked; a correction is a new record linked through `corrects`.
+- **Review** (`Reviewable`): village-entered records go draft → submitted → approved, or back
+  to returned with a reason, and can be resubmitted.
+- **Period lock** (`PeriodLock`): a programme admin locks a month of a county; records dated in
+  a locked month are read-only for everyone.
+
+A model opts in by inheriting the mixin and implementing `side_of(user)` (Confirmable) and
+`workflow_date()` / `workflow_area()` (for the period lock). Services call the functions here;
+views and API never change the workflow fields directly.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from tianmu.core.models import ChangeLoggedModel
+from tianmu.core.scoping import visible_to
+from tianmu.core.services import NotFound
+
+
+class ConfirmationStatus(models.TextChoices):
+    REPORTED = "reported", _lazy("Reported, awaiting confirmation")
+    CONFIRMED = "confirmed", _lazy("Confirmed")
+    DISPUTED = "disputed", _lazy("Disputed")
+
+
+class Side(models.TextChoices):
+    """The two parties of a record (enterprise and village collective, bank and village …)."""
+
+    ENTERPRISE = "enterprise", _lazy("Enterprise")
+    VILLAGE = "village", _lazy("Village")
+    BANK = "bank", _lazy("Bank")
+    ADMIN = "admin", _lazy("Programme office")
+
+
+class Confirmable(models.Model):
+    """Mixin: a record reported by one side and confirmed (or disputed) by the other."""
+
+    reported_side = models.CharField(_lazy("reported by side"), max_length=12, choices=Side.choices)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_lazy("reported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmation = models.CharField(
+        _lazy("confirmation"),
+        max_length=10,
+        choices=ConfirmationStatus.choices,
+        default=ConfirmationStatus.REPORTED,
+        db_index=True,
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_lazy("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_lazy("confirmed at"), null=True, blank=True)
+    dispute_reason = models.CharField(_lazy("dispute reason"), max_length=300, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_lazy("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text=_lazy("The confirmed record this one corrects."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def side_of(self, user) -> str | None:
+        """Which side `user` acts for on this record (a Side value), or None."""
+        raise NotImplementedError
+
+    @property
+    def is_locked(self) -> bool:
+        return self.confirmation == ConfirmationStatus.CONFIRMED
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _lazy("Draft")
+    SUBMITTED = "submitted", _lazy("Submitted")
+    APPROVED = "approved", _lazy("Approved")
+    RETURNED = "returned", _lazy("Returned")
+
+
+class Reviewable(models.Model):
+    """Mixin: draft → submitted → approved, or returned with a reason."""
+
+    review_status = models.CharField(
+        _lazy("review status"),
+        max_length=10,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.DRAFT,
+        db_index=True,
+    )
+    review_note = models.CharField(_lazy("review note"), max_length=300, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_lazy("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_lazy("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PeriodLock(ChangeLoggedModel):
+    """A locked month of a county: records dated in it are read-only."""
+
+    county = models.ForeignKey(
+        "registry.Area",
+        verbose_name=_lazy("county"),
+        on_delete=models.PROTECT,
+        related_name="period_locks",
+    )
+    month = models.DateField(_lazy("month"), help_text=_lazy("The first day of the month."))
+    reason = models.CharField(_lazy("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["county", "month"], name="period_lock_once")]
+        verbose_name = _lazy("period lock")
+        verbose_name_plural = _lazy("period locks")
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.month:%Y-%m}"
+
+    def clean(self):
+        super().clean()
+        if self.month and self.month.day != 1:
+            self.month = self.month.replace(day=1)
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+def ensure_period_open(*, date: datetime.date | None, area) -> None:
+    """Refuse a write dated in a locked month of the area's county."""
+    if date is None or area is None:
+        return
+    month = date.replace(day=1)
+    ids = [*area.ancestor_ids(), area.pk]
+    lock = PeriodLock.objects.filter(county_id__in=ids, month=month).first()
+    if lock is not None:
+        raise ValidationError(
+            _("%(month)s is locked for %(county)s; its records are read-only.")
+            % {"month": f"{month:%Y-%m}", "county": lock.county}
+        )
+
+
+def ensure_record_writable(obj) -> None:
+    """The common guard for updates: not confirmed (locked) and not in a locked month."""
+    if isinstance(obj, Confirmable) and obj.pk and obj.is_locked:
+        raise ValidationError(_("This record is confirmed and locked; enter a correction instead."))
+    if hasattr(obj, "workflow_date"):
+        ensure_period_open(date=obj.workflow_date(), area=obj.workflow_area())
+
+
+def _counterparty(user, obj: Confirmable) -> str:
+    if not visible_to(user, type(obj)).filter(pk=obj.pk).exists():
+        raise NotFound()
+    side = obj.side_of(user)
+    if side is None or side == obj.reported_side:
+        raise ValidationError(
+            _("Only the other side (not the side that reported it) can confirm or dispute this.")
+        )
+    return side
+
+
+def record_confirm(*, user, obj: Confirmable) -> Confirmable:
+    """The counter-party confirms a reported (or disputed) record; it is locked from now on."""
+    with transaction.atomic():
+        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+        _counterparty(user, obj)
+        if obj.confirmation == ConfirmationStatus.CONFIRMED:
+            raise ValidationError(_("This record is already confirmed."))
+        if hasattr(obj, "workflow_date"):
+            ensure_period_open(date=obj.workflow_date(), area=obj.workflow_area())
+        obj.confirmation = ConfirmationStatus.CONFIRMED
+        obj.confirmed_by = user
+        obj.confirmed_at = timezone.now()
+        obj.dispute_reason = ""
+        obj.save(
+            update_fields=[
+                "confirmation",
+                "confirmed_by",
+                "confirmed_at",
+                "dispute_reason",
+                "last_updated",
+            ]
+        )
+    return obj
+
+
+def record_dispute(*, user, obj: Confirmable, reason: str) -> Confirmable:
+    """The counter-party disputes a reported record, with a reason."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+        _counterparty(user, obj)
+        if not reason:
+            raise ValidationError({"reason": _("Say why you dispute this record.")})
+        if obj.confirmation == ConfirmationStatus.CONFIRMED:
+            raise ValidationError(
+                _("This record is confirmed and locked; enter a correction instead.")
+            )
+        obj.confirmation = ConfirmationStatus.DISPUTED
+        obj.dispute_reason = reason[:300]
+        obj.confirmed_by = user
+        obj.confirmed_at = timezone.now()
+        obj.save(
+            update_fields=[
+                "confirmation",
+                "dispute_reason",
+                "confirmed_by",
+                "confirmed_at",
+                "last_updated",
+            ]
+        )
+    return obj
+
+
+def review_submit(*, user, obj: Reviewable) -> Reviewable:
+    return _review(
+        user=user,
+        obj=obj,
+        to=ReviewStatus.SUBMITTED,
+        allowed_from=(ReviewStatus.DRAFT, ReviewStatus.RETURNED),
+    )
+
+
+def review_approve(*, user, obj: Reviewable) -> Reviewable:
+    return _review(
+        user=user,
+        obj=obj,
+        to=ReviewStatus.APPROVED,
+        allowed_from=(ReviewStatus.SUBMITTED,),
+        reviewer=True,
+    )
+
+
+def review_return(*, user, obj: Reviewable, reason: str) -> Reviewable:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the record goes back.")})
+    return _review(
+        user=user,
+        obj=obj,
+        to=ReviewStatus.RETURNED,
+        allowed_from=(ReviewStatus.SUBMITTED,),
+        reviewer=True,
+        note=reason.strip(),
+    )
+
+
+def _review(*, user, obj, to, allowed_from, reviewer=False, note=""):
+    from tianmu.accounts.choices import Role
+    from tianmu.core.services import ensure_editable
+
+    with transaction.atomic():
+        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+        if reviewer:
+            # Reviewers are programme staff: admins (and superusers) who may edit the record.
+            if not (user.is_superuser or user.role in (Role.ADMIN, Role.SUPERUSER)):
+                if visible_to(user, type(obj)).filter(pk=obj.pk).exists():
+                    raise ValidationError(_("Only programme staff review records."))
+                raise NotFound()
+        ensure_editable(user, obj)
+        if obj.review_status not in allowed_from:
+            raise ValidationError(
+                _("A record that is “%(status)s” cannot move to “%(to)s”.")
+                % {"status": obj.get_review_status_display(), "to": ReviewStatus(to).label}
+            )
+        if hasattr(obj, "workflow_date"):
+            ensure_period_open(date=obj.workflow_date(), area=obj.workflow_area())
+        obj.review_status = to
+        fields = ["review_status", "last_updated"]
+        if reviewer:
+            obj.reviewed_by = user
+            obj.reviewed_at = timezone.now()
+            obj.review_note = note
+            fields += ["reviewed_by", "reviewed_at", "review_note"]
+        obj.save(update_fields=fields)
+    return obj
+
+
+def period_lock(*, user, county, month: datetime.date, reason: str = "") -> PeriodLock:
+    from tianmu.core.services import object_save
+
+    lock = PeriodLock(county=county, month=month.replace(day=1), reason=reason)
+    return object_save(user=user, instance=lock)
