@@ -282,12 +282,12 @@ def _review(*, user, obj, to, allowed_from, reviewer=False, note=""):
 
     with transaction.atomic():
         obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-        if reviewer:
-            # Reviewers are programme staff: admins (and superusers) who may edit the record.
-            if not (user.is_superuser or user.role in (Role.ADMIN, Role.SUPERUSER)):
-                if visible_to(user, type(obj)).filter(pk=obj.pk).exists():
-                    raise ValidationError(_("Only programme staff review records."))
-                raise NotFound()
+        # Reviewers are programme staff: admins (and superusers) who may edit the record.
+        is_staff = user.is_superuser or user.role in (Role.ADMIN, Role.SUPERUSER)
+        if reviewer and not is_staff:
+            if visible_to(user, type(obj)).filter(pk=obj.pk).exists():
+                raise ValidationError(_("Only programme staff review records."))
+            raise NotFound()
         ensure_editable(user, obj)
         if obj.review_status not in allowed_from:
             raise ValidationError(

@@ -46,7 +46,9 @@ def test_edit_rights_by_role(world):
     assert names(editable_by(u["enterprise"], Village)) == []
     assert names(editable_by(u["enterprise"], Organization)) == [world.e1.name]
     assert names(editable_by(u["town"], Alliance)) == []
-    assert names(editable_by(u["admin"], Alliance)) == sorted(["望湖村共富联盟", "示例二村共富联盟"])
+    assert names(editable_by(u["admin"], Alliance)) == sorted(
+        ["望湖村共富联盟", "示例二村共富联盟"]
+    )
     assert not can_create(u["leader"], Village)
     assert not can_create(u["town"], Program)
     assert can_create(u["admin"], Program)
