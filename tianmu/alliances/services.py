@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tianmu.alliances.models import AllianceMember, Pairing
+from tianmu.core.context import attributed_to
 from tianmu.core.services import ensure_editable, object_save
 
 
@@ -21,7 +22,7 @@ def member_add(*, user, member: AllianceMember) -> AllianceMember:
 
 
 def _end(*, user, obj, end: datetime.date):
-    with transaction.atomic():
+    with transaction.atomic(), attributed_to(user):
         ensure_editable(user, obj)
         if obj.end is not None and obj.end < end:
             raise ValidationError({"end": _("This already ended on %(end)s.") % {"end": obj.end}})

@@ -30,6 +30,21 @@ def current_actor() -> Actor:
     return actor
 
 
+def set_actor_for_request(request, user) -> None:
+    """Attribute the rest of this request's changes to `user`.
+
+    For users authenticated after the middleware ran (API bearer tokens); the value is reset
+    when ChangeActorMiddleware leaves the request.
+    """
+    _actor.set(
+        Actor(
+            user_id=user.pk,
+            username=user.get_username(),
+            request_id=getattr(request, "id", "") or uuid.uuid4().hex,
+        )
+    )
+
+
 @contextlib.contextmanager
 def acting_as(
     user=None, *, username: str | None = None, request_id: str | None = None
@@ -45,3 +60,18 @@ def acting_as(
         yield actor
     finally:
         _actor.reset(token)
+
+
+@contextlib.contextmanager
+def attributed_to(user) -> Iterator[Actor]:
+    """Attribute the changes in the block to `user`, keeping the current request id.
+
+    Services take the acting user explicitly; this makes the change log agree with them even
+    when they are called outside a request (a command, a background task, a test).
+    """
+    current = _actor.get()
+    if user is None or (current is not None and current.user_id == getattr(user, "pk", None)):
+        yield current or current_actor()
+        return
+    with acting_as(user, request_id=current.request_id if current else None) as actor:
+        yield actor

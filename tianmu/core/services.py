@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
+from tianmu.core.context import attributed_to
 from tianmu.core.scoping import can_create, editable_by
 
 
@@ -33,7 +34,7 @@ def object_save(
     stops a town officer from creating a village in another town or moving one there; failing
     it rolls everything back, change log included.
     """
-    with transaction.atomic():
+    with transaction.atomic(), attributed_to(user):
         model = type(instance)
         if instance.pk is None or instance._state.adding:
             if not can_create(user, model):
@@ -54,7 +55,7 @@ def object_delete(*, user, instance: models.Model) -> None:
     from django.db.models import ProtectedError
     from django.utils.translation import gettext as _
 
-    with transaction.atomic():
+    with transaction.atomic(), attributed_to(user):
         ensure_editable(user, instance)
         try:
             instance.delete()

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from tianmu.core.context import attributed_to
 from tianmu.core.models import ChangeLoggedModel
 from tianmu.core.scoping import visible_to
 from tianmu.core.services import NotFound
@@ -193,7 +194,7 @@ def _counterparty(user, obj: Confirmable) -> str:
 
 def record_confirm(*, user, obj: Confirmable) -> Confirmable:
     """The counter-party confirms a reported (or disputed) record; it is locked from now on."""
-    with transaction.atomic():
+    with transaction.atomic(), attributed_to(user):
         obj = type(obj).objects.select_for_update().get(pk=obj.pk)
         _counterparty(user, obj)
         if obj.confirmation == ConfirmationStatus.CONFIRMED:
@@ -219,7 +220,7 @@ def record_confirm(*, user, obj: Confirmable) -> Confirmable:
 def record_dispute(*, user, obj: Confirmable, reason: str) -> Confirmable:
     """The counter-party disputes a reported record, with a reason."""
     reason = (reason or "").strip()
-    with transaction.atomic():
+    with transaction.atomic(), attributed_to(user):
         obj = type(obj).objects.select_for_update().get(pk=obj.pk)
         _counterparty(user, obj)
         if not reason:
@@ -280,7 +281,7 @@ def _review(*, user, obj, to, allowed_from, reviewer=False, note=""):
     from tianmu.accounts.choices import Role
     from tianmu.core.services import ensure_editable
 
-    with transaction.atomic():
+    with transaction.atomic(), attributed_to(user):
         obj = type(obj).objects.select_for_update().get(pk=obj.pk)
         # Reviewers are programme staff: admins (and superusers) who may edit the record.
         is_staff = user.is_superuser or user.role in (Role.ADMIN, Role.SUPERUSER)
@@ -312,3 +313,23 @@ def period_lock(*, user, county, month: datetime.date, reason: str = "") -> Peri
 
     lock = PeriodLock(county=county, month=month.replace(day=1), reason=reason)
     return object_save(user=user, instance=lock)
+
+
+# --- figures over confirmable records -------------------------------------------------------
+
+
+def confirmed_q(prefix: str = "") -> models.Q:
+    """Records that count in a figure: confirmed, and not replaced by a confirmed correction.
+
+    A correction is a new record linked through `corrects`; once the counter-party confirms
+    it, it counts instead of the record it corrects (never both). `prefix` leads from the
+    queried model to the confirmable one ("" when it is the queried model).
+    """
+    return models.Q(**{f"{prefix}confirmation": ConfirmationStatus.CONFIRMED}) & ~models.Q(
+        **{f"{prefix}corrections__confirmation": ConfirmationStatus.CONFIRMED}
+    )
+
+
+def awaiting_q(prefix: str = "") -> models.Q:
+    """Records reported but not yet confirmed (or disputed): shown beside a figure, never in it."""
+    return models.Q(**{f"{prefix}confirmation": ConfirmationStatus.REPORTED})

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from tianmu.core.context import attributed_to
 from tianmu.core.scoping import can_create
-from tianmu.core.services import NotFound, ensure_editable
+from tianmu.core.services import NotFound, ensure_editable, object_delete
 from tianmu.registry.models import Area, Village
 
 
 def village_save(*, user, village: Village, area: Area) -> Village:
     """Create or update a village together with its village-level area (name, code, town)."""
-    with transaction.atomic():
+    with transaction.atomic(), attributed_to(user):
         if village.pk is None:
             if not can_create(user, Village):
                 raise NotFound()
@@ -25,3 +26,16 @@ def village_save(*, user, village: Village, area: Area) -> Village:
         village.save()
         ensure_editable(user, village)  # the village, as saved, must still be in the scope
     return village
+
+
+def village_delete(*, user, village: Village) -> None:
+    """Delete a village profile together with its village-level area.
+
+    Both must be the user's to change (areas are kept by county admins), and a village that
+    was ever paired cannot be deleted: its pairings are history (a ValidationError, via
+    object_delete's protected-reference message).
+    """
+    with transaction.atomic():
+        area = village.area
+        object_delete(user=user, instance=village)
+        object_delete(user=user, instance=area)
