@@ -61,20 +61,28 @@ class FlowResult:
     role_node: np.ndarray | None = None  # (V, R)
     member_node: np.ndarray | None = None
     arcs: tuple | None = None  # tail, head, cap, cost, flow
+    slack: np.ndarray | None = None
 
 
-def solve_flow(p: SlotProblem, keep_arcs: bool = False) -> FlowResult:
-    """Solve the slot problem exactly; ``keep_arcs`` retains data for :func:`potentials`."""
+def solve_flow(p: SlotProblem, keep_arcs: bool = False, slack: bool = False) -> FlowResult:
+    """Solve the slot problem exactly; ``keep_arcs`` retains data for :func:`potentials`.
+
+    With ``slack`` the scores are ignored and every demand node may instead be fed from the
+    source at cost 1, so the optimum is the least total shortfall; ``FlowResult.slack`` then
+    says how many slots of each village (free slots, then each role) stay unfilled.  Used for
+    the infeasibility diagnosis."""
     V, M, R = p.n_villages, p.n_members, len(p.role_min)
     sum_r = sum(p.role_min)
-    if sum_r > p.lo:
+    if sum_r > p.lo and not slack:
         return FlowResult(feasible=False)
     n_pairs = len(p.q)
     is_fixed = np.zeros(n_pairs, dtype=bool)
     is_fixed[p.fixed] = True
     cap = p.cap.astype(np.int64) - np.bincount(p.m[p.fixed], minlength=M).astype(np.int64)
     if (cap < 0).any():
-        return FlowResult(feasible=False)
+        if not slack:
+            return FlowResult(feasible=False)
+        cap = np.maximum(cap, 0)
 
     S, T = 0, 1
     member_node = 2 + np.arange(M, dtype=np.int64)
@@ -106,18 +114,30 @@ def solve_flow(p: SlotProblem, keep_arcs: bool = False) -> FlowResult:
     # one arc per non-fixed pair, in pair order: m -> F[v] or m -> P
     head_choice = np.where(has_pair_node, pair_node, free_node[p.v])
     idx_nonfixed = np.flatnonzero(free_pairs)
-    add(member_node[p.m[idx_nonfixed]], head_choice[idx_nonfixed], 1, -p.q[idx_nonfixed])
+    pair_cost = 0 if slack else -p.q[idx_nonfixed]
+    add(member_node[p.m[idx_nonfixed]], head_choice[idx_nonfixed], 1, pair_cost)
     pn = np.flatnonzero(has_pair_node)
     add(pair_node[pn], free_node[p.v[pn]], 1, 0)
     for r in range(R):
         sel = pn[(p.member_roles[p.m[pn]] >> r) & 1 == 1]
         add(pair_node[sel], role_node[p.v[sel], r], 1, 0)
 
+    first_slack_arc = sum(len(t) for t in tails)
+    if slack:
+        add(np.full(V, S), free_node, max(p.lo - sum_r, 0), 1)
+        for r in range(R):
+            add(np.full(V, S), role_node[:, r], p.role_min[r], 1)
+
     supply = np.zeros(n_nodes, dtype=np.int64)
     F = int(is_fixed.sum())
     supply[S] = X - F
     supply[T] = -(X - V * p.lo)
-    supply[free_node] = -(p.lo - sum_r)
+    if slack:
+        # the bypass absorbs the optional supply; the extra D units may take the slack arcs
+        D = V * (max(p.lo - sum_r, 0) + sum_r)
+        supply[S] = X + D - F
+        supply[T] = -X
+    supply[free_node] = -max(p.lo - sum_r, 0) if slack else -(p.lo - sum_r)
     if R:
         supply[role_node] = -np.asarray(p.role_min, dtype=np.int64)[None, :]
     fx = np.flatnonzero(is_fixed)
@@ -139,6 +159,11 @@ def solve_flow(p: SlotProblem, keep_arcs: bool = False) -> FlowResult:
             return FlowResult(feasible=False)
         raise RuntimeError(f"min-cost flow failed with status {status}")
     flow = smcf.flows(np.arange(len(tail), dtype=np.int64))
+    if slack:
+        sl = flow[first_slack_arc:]
+        res = FlowResult(feasible=True)
+        res.slack = sl.reshape(1 + R, V).T.copy()  # (V, 1 + R): free, role 0, role 1, ...
+        return res
     chosen = is_fixed.copy()
     chosen[idx_nonfixed] = flow[first_pair_arc : first_pair_arc + len(idx_nonfixed)] > 0
     objective = int(p.q[chosen].sum())

@@ -89,6 +89,7 @@ def build_arrays(villages, enterprises, w) -> tuple[VillageArrays, EnterpriseArr
     for v in villages:
         for n in v.needs:
             vocab.setdefault(n, len(vocab))
+
     # Capabilities outside the needs vocabulary can never match, so they need no bit; with more
     # than 62 distinct needs we fold them (only then can the overlap be over-estimated).
     def mask(items) -> int:

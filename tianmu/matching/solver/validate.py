@@ -56,7 +56,9 @@ def load_instance(source: str | Path | dict[str, Any]) -> Instance:
     if isinstance(source, dict):
         return parse_instance(source)
     text: str
-    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
+    if isinstance(source, Path) or (
+        isinstance(source, str) and not source.lstrip().startswith("{")
+    ):
         path = Path(source)
         try:
             text = path.read_text(encoding="utf-8")
@@ -162,8 +164,9 @@ def parse_instance(data: Any) -> Instance:
         or partners_rule[0] < 0
         or partners_rule[1] < partners_rule[0]
     ):
-        raise InstanceError(f"rules: 'partners' must be [min, max] with 0 <= min <= max, got "
-                            f"{partners_rule!r}")
+        raise InstanceError(
+            f"rules: 'partners' must be [min, max] with 0 <= min <= max, got {partners_rule!r}"
+        )
     roles = raw_rules.get("core_roles") or {}
     if not isinstance(roles, dict):
         raise InstanceError("rules: 'core_roles' must be an object {role: minimum}")
@@ -292,8 +295,9 @@ def parse_instance(data: Any) -> Instance:
         _keys(raw_s, SCORE_POOLS, "scores")
         for pool, rows in raw_s.items():
             if not isinstance(rows, list):
-                raise InstanceError(f"scores.{pool}: must be a list of [member_id, village_id, "
-                                    "score]")
+                raise InstanceError(
+                    f"scores.{pool}: must be a list of [member_id, village_id, score]"
+                )
             table: dict[tuple[str, str], float] = {}
             for i, row in enumerate(rows):
                 where = f"scores.{pool}[{i}]"
