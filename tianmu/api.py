@@ -1,10 +1,20 @@
-"""The django-ninja root: mounts each app's `api.py` router under /api/v1/."""
+"""The django-ninja root: mounts each app's `api.py` router under /api/v1/ (docs/api.md)."""
 
 from ninja import NinjaAPI
+
+from tianmu.alliances.api import router as alliances_router
+from tianmu.core.api import api_auth, register_error_handlers
+from tianmu.dashboard.api import router as dashboard_router
+from tianmu.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="Tianmu API",
     version="1",
-    description="Enterprise–village common-prosperity alliances (天目共富联盟).",
+    description="Enterprise–village common-prosperity alliances (天目共富联盟). See docs/api.md.",
     urls_namespace="api",
+    auth=api_auth,
 )
+register_error_handlers(api)
+api.add_router("/", registry_router)
+api.add_router("/", alliances_router)
+api.add_router("/", dashboard_router)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +25,8 @@ def snapshot(instance: models.Model) -> dict:
             value = "***" if field.value_from_object(instance) else ""
         else:
             value = field.value_from_object(instance)
+            if isinstance(value, FieldFile):
+                value = value.name or ""  # a file is logged by its stored name
         data[field.attname] = value
     # Round-trip through the encoder so dates, decimals and UUIDs become plain JSON values.
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))

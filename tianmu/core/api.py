@@ -1,0 +1,241 @@
+"""What every API router shares: authentication, lists, scoped look-ups, form binding, errors.
+
+The API validates with the same forms and writes through the same services as the pages, so
+a rule holds in both places or in neither. Anything outside the user's scope — to read or to
+change — is answered 404, so the API never reveals that an object exists (docs/api.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from tianmu.core.context import set_actor_for_request
+from tianmu.core.scoping import can_create, editable_by, visible_to
+
+T = TypeVar("T")
+
+
+# --- Authentication ---------------------------------------------------------------------------
+
+
+class BearerAuth(HttpBearer):
+    """`Authorization: Bearer <key>` with a key from `ApiToken.issue`."""
+
+    def authenticate(self, request, token: str):
+        from tianmu.accounts.models import ApiToken
+
+        user = ApiToken.objects.authenticate(token.strip()) if token.strip() else None
+        if user is None:
+            return None
+        # The middleware saw an anonymous request; the change log must name the token's user.
+        set_actor_for_request(request, user)
+        return user
+
+
+#: Token first, then the browser session (which checks CSRF on unsafe methods).
+api_auth = [BearerAuth(), django_auth]
+
+
+def user_of(request):
+    """The authenticated user of an API request, however they authenticated."""
+    return request.auth
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+class InvalidInput(Exception):
+    """Input that failed validation: answered 400 with field-level messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _errors_of(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+    return {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
+
+
+def _bad_request(request, errors, api):
+    return api.create_response(
+        request, {"detail": _("The input is not valid."), "errors": errors}, status=400
+    )
+
+
+def _not_found(request, exc, api):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+def register_error_handlers(api) -> None:
+    """Django's errors become JSON answers in the user's language."""
+    api.add_exception_handler(
+        InvalidInput, lambda request, exc: _bad_request(request, exc.errors, api)
+    )
+    api.add_exception_handler(
+        DjangoValidationError, lambda request, exc: _bad_request(request, _errors_of(exc), api)
+    )
+    # core.services.NotFound is a PermissionDenied: both mean “not yours”, answered 404.
+    api.add_exception_handler(PermissionDenied, lambda request, exc: _not_found(request, exc, api))
+    api.add_exception_handler(Http404, lambda request, exc: _not_found(request, exc, api))
+
+
+# --- Look-ups ---------------------------------------------------------------------------------
+
+
+def get_visible_or_404(user, model_or_qs, pk) -> models.Model:
+    """The object if `user` may read it, else 404 (whether or not it exists)."""
+    obj = visible_to(user, model_or_qs).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def get_editable_or_404(user, model_or_qs, pk) -> models.Model:
+    """The object if `user` may change it, else 404 — also when they may only read it."""
+    obj = editable_by(user, model_or_qs).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def ensure_can_create(user, model: type[models.Model]) -> None:
+    if not can_create(user, model):
+        raise Http404
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+class PageParams(Schema):
+    limit: int = Field(50, ge=1, description="Rows per page (at most 1000).")
+    offset: int = Field(0, ge=0, description="Rows to skip.")
+
+
+class Page(Schema, Generic[T]):
+    count: int
+    items: list[T]
+
+
+def filtered(request, filterset_class, queryset: models.QuerySet) -> models.QuerySet:
+    """Apply the model's FilterSet (the one the list page uses) to the query string."""
+    fs = filterset_class(request.GET, queryset=queryset, request=request)
+    if not fs.is_valid():
+        raise InvalidInput({k: [str(m) for m in v] for k, v in fs.errors.items()})
+    return fs.qs
+
+
+def paginate(queryset: models.QuerySet, page: PageParams) -> dict[str, Any]:
+    """`{"count", "items"}` for one page; the caller has already joined what items need."""
+    max_limit = settings.TIANMU_API_MAX_LIMIT
+    if page.limit > max_limit:
+        raise NinjaValidationError(
+            [
+                {
+                    "type": "less_than_equal",
+                    "loc": ["query", "limit"],
+                    "msg": f"Input should be less than or equal to {max_limit}",
+                    "ctx": {"le": max_limit},
+                }
+            ]
+        )
+    count = queryset.count()
+    items = list(queryset[page.offset : page.offset + page.limit]) if count else []
+    return {"count": count, "items": items}
+
+
+def filter_parameters(filterset_class) -> dict:
+    """OpenAPI query parameters for a FilterSet's filters (ninja cannot see them itself)."""
+    params = []
+    for name, f in filterset_class.base_filters.items():
+        schema: dict[str, Any] = {"type": "string"}
+        if isinstance(f.field, forms.BooleanField | forms.NullBooleanField) or type(
+            f
+        ).__name__.startswith("Boolean"):
+            schema = {"type": "boolean"}
+        elif type(f).__name__ == "DateFilter":
+            schema = {"type": "string", "format": "date"}
+        elif type(f).__name__ == "NumberFilter":
+            schema = {"type": "integer"}
+        choices = getattr(f, "extra", {}).get("choices")
+        if choices and not callable(choices):
+            schema["enum"] = [c[0] for c in choices]
+        params.append(
+            {"in": "query", "name": name, "required": False, "schema": schema,
+             "description": str(f.label or name)}
+        )  # fmt: skip
+    return {"parameters": params}
+
+
+# --- Forms ------------------------------------------------------------------------------------
+
+
+def _plain(value):
+    """A form's initial value as data a bound form accepts again."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set) or hasattr(value, "all"):
+        items = value.all() if hasattr(value, "all") else value
+        return [_plain(v) for v in items]
+    return value
+
+
+def bind_form(form_class, payload: dict, *, user, instance=None, partial=False, **kwargs):
+    """A validated form for JSON `payload`, or InvalidInput (400) with its field errors.
+
+    Fields missing from the payload keep what the page's form would show: the instance's
+    values for PATCH (`partial`), the model's defaults on create. The form is first built
+    unbound to read that initial data, then bound to initial + payload.
+    """
+    data: dict[str, Any] = {}
+    if partial or instance is None:
+        unbound = form_class(user=user, instance=instance, **kwargs)
+        for name, field in unbound.fields.items():
+            data[name] = _plain(unbound.get_initial_for_field(field, name))
+    data.update(payload)
+    form = form_class(data=data, user=user, instance=instance, **kwargs)
+    if not form.is_valid():
+        raise InvalidInput({k: [str(m) for m in v] for k, v in form.errors.items()})
+    return form
+
+
+def payload_of(schema: Schema) -> dict[str, Any]:
+    """The fields the client actually sent (so PATCH leaves the others alone)."""
+    return schema.model_dump(exclude_unset=True)
+
+
+# --- Output helpers ---------------------------------------------------------------------------
+
+
+def money(value: Decimal | None) -> str | None:
+    """Money and other decimals travel as strings with two decimals (“123456.00”)."""
+    if value is None:
+        return None
+    return f"{Decimal(value):.2f}"
+
+
+def json_value(value):
+    """A KPI or other computed value as JSON: decimals as two-decimal strings."""
+    if isinstance(value, Decimal):
+        return money(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    return value
