@@ -76,10 +76,15 @@ class AllianceFilterSet(ActivePeriodMixin, SearchFilterSet):
 
 class AllianceMemberFilterSet(ActivePeriodMixin, django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=MemberRole.choices, label=_("Role"))
+    # A plain id, not a choice among all organisations: an invalid-choice error would tell
+    # the user whether an organisation outside their scope exists.
+    organization = django_filters.NumberFilter(
+        field_name="organization_id", label=_("Organisation")
+    )
 
     class Meta:
         model = AllianceMember
-        fields = ["role", "organization"]
+        fields = ["role"]
 
 
 class PairingFilterSet(ActivePeriodMixin, SearchFilterSet):
