@@ -1,6 +1,8 @@
 """URLs of the dashboard pages."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tianmu.dashboard import views
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [path("", views.home, name="home")]

@@ -1,0 +1,160 @@
+"""Declarative tables for list pages (NetBox-style): columns, sortable headers, cells.
+
+A table names its columns once; the list view renders any table the same way. Sorting goes
+through the FilterSet's `ordering` filter, so a column is sortable exactly when its `order`
+name is one the FilterSet accepts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+EMPTY = "—"
+
+
+@cache
+def _has_url(app_label: str, model_name: str, action: str) -> bool:
+    try:
+        reverse(f"{app_label}:{model_name}_{action}", args=[0])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def object_url(obj: models.Model, action: str = "detail") -> str | None:
+    """The URL named `<app_label>:<model_name>_<action>` for `obj`, if the app has one."""
+    if obj is None or getattr(obj, "pk", None) is None:
+        return None
+    meta = obj._meta
+    if not _has_url(meta.app_label, meta.model_name, action):
+        return None
+    return reverse(f"{meta.app_label}:{meta.model_name}_{action}", args=[obj.pk])
+
+
+def display_value(value):
+    """How a page shows a value: objects link to their page, booleans become ✓/✗."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        if value:
+            return format_html('<span class="text-success" title="{}">✓</span>', _("Yes"))
+        return format_html('<span class="text-secondary" title="{}">✗</span>', _("No"))
+    if isinstance(value, models.Model):
+        url = object_url(value)
+        return format_html('<a href="{}">{}</a>', url, value) if url else str(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or EMPTY
+    if isinstance(value, datetime.date | Decimal | int | float):
+        return value  # the template localises numbers and dates
+    return value
+
+
+def resolve(obj, accessor: str | Callable):
+    """Follow a dotted path (`area.parent.name`); choice fields give their label."""
+    if callable(accessor):
+        return accessor(obj)
+    *path, last = accessor.split(".")
+    for part in path:
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    display = getattr(obj, f"get_{last}_display", None)
+    if display is not None:
+        return display()
+    value = getattr(obj, last, None)
+    return value() if callable(value) and not isinstance(value, models.Manager) else value
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: where its value comes from, its header, how it sorts, whether it links."""
+
+    accessor: str | Callable
+    label: str | None = None
+    order: str | None = None  # the FilterSet ordering name, when sortable
+    link: bool = False  # link the cell to the row's own page
+
+    def header(self, model: type[models.Model]) -> str:
+        if self.label is not None:
+            return self.label
+        if isinstance(self.accessor, str) and "." not in self.accessor:
+            try:
+                return model._meta.get_field(self.accessor).verbose_name
+            except Exception:  # noqa: BLE001, S110  (a property: fall back to the name)
+                pass
+        return str(self.accessor)
+
+    def cell(self, obj):
+        value = resolve(obj, self.accessor)
+        if self.link:
+            url = object_url(obj)
+            if url:
+                return format_html('<a href="{}">{}</a>', url, value if value else obj)
+        return display_value(value)
+
+
+class Table:
+    """Rows of one model for a list page. Subclasses set `model` and `columns`."""
+
+    model: type[models.Model]
+    columns: Sequence[Column] = ()
+
+    def __init__(self, objects, *, request=None, orderable: Sequence[str] = ()):
+        self.objects = objects
+        self.request = request
+        self.orderable = set(orderable)
+        self.current_order = request.GET.get("ordering", "") if request is not None else ""
+
+    @property
+    def headers(self) -> list[dict]:
+        result = []
+        for col in self.columns:
+            head = {"label": col.header(self.model), "order": None, "direction": ""}
+            if col.order and col.order in self.orderable:
+                if self.current_order == col.order:
+                    head["order"], head["direction"] = f"-{col.order}", "asc"
+                elif self.current_order == f"-{col.order}":
+                    head["order"], head["direction"] = col.order, "desc"
+                else:
+                    head["order"] = col.order
+            result.append(head)
+        return result
+
+    @property
+    def rows(self) -> list[list]:
+        return [[col.cell(obj) for col in self.columns] for obj in self.objects]
+
+
+def linked_list(objects) -> str:
+    """Several objects as comma-separated links."""
+    return format_html_join(", ", '<a href="{}">{}</a>', ((object_url(o), o) for o in objects))
+
+
+def term_state(obj, today: datetime.date) -> str:
+    """ "current", "upcoming" or "ended" for anything with a start and an optional end."""
+    if obj.start > today:
+        return "upcoming"
+    if obj.end is not None and obj.end < today:
+        return "ended"
+    return "current"
+
+
+TERM_LABELS = {"current": _("Current"), "upcoming": _("Upcoming"), "ended": _("Ended")}
+TERM_CSS = {"current": "text-bg-success", "upcoming": "text-bg-info", "ended": "text-bg-secondary"}
+
+
+def term_badge(obj, today: datetime.date | None = None) -> str:
+    """A coloured badge saying whether a membership or pairing is current."""
+    from django.utils import timezone
+
+    state = term_state(obj, today or timezone.localdate())
+    return format_html('<span class="badge {}">{}</span>', TERM_CSS[state], TERM_LABELS[state])

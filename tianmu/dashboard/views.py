@@ -1,0 +1,161 @@
+"""The home page: the key figures of the user's scope, each linking to what it counts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tianmu.alliances.models import Alliance, DateRangeMixin, Pairing
+from tianmu.core.filtersets import area_from_code
+from tianmu.core.money import format_yuan
+from tianmu.core.scoping import visible_to
+from tianmu.dashboard.selectors import Period, kpi_keys, kpi_link, kpis
+from tianmu.registry.models import Organization, Village
+
+#: Labels of the figures other modules register; a figure without one shows its key.
+KPI_LABELS = {
+    "alliances": _("Alliances with an active pairing"),
+    "core_enterprises": _("Core enterprises"),
+    "enterprises": _("Enterprises in alliances"),
+    "villages_paired": _("Villages paired"),
+    "projects": _("Common-prosperity projects"),
+    "project_sales_yuan": _("Project sales"),
+    "villages_driven": _("Neighbouring villages joined"),
+    "purchase_income_yuan": _("Village income from purchases (confirmed)"),
+    "purchase_income_reported_yuan": _("Purchases reported, awaiting confirmation"),
+    "rural_jobs": _("Villagers employed"),
+    "low_income_jobs": _("of them from low-income households"),
+    "loans_disbursed_yuan": _("Loans disbursed"),
+    "loans_outstanding_yuan": _("Loans outstanding"),
+    "par30": _("Loans overdue 30+ days (PAR30)"),
+    "events": _("Village–enterprise events"),
+}
+#: Figures that are ratios (shown as percentages); amounts are the keys ending in `_yuan`.
+RATIO_KPIS = {"par30"}
+
+
+def show_figure(key: str, value):
+    """A figure as the home page shows it: amounts with their unit, ratios as percentages."""
+    try:
+        if key.endswith("_yuan"):
+            return format_yuan(value)
+        if key in RATIO_KPIS:
+            return f"{Decimal(str(value)) * 100:.1f}%"
+    except (ArithmeticError, ValueError, TypeError):
+        pass  # an unexpected shape: show it as it came
+    return value
+
+
+class PeriodForm(forms.Form):
+    """The home page's optional period and area (the KPI conventions, docs/figures.md).
+
+    The query string says `from`/`to`, like the list pages the figures link to.
+    """
+
+    area = forms.CharField(label=_("Area (division code)"), required=False, max_length=12)
+    start = forms.DateField(label=_("From"), required=False)
+    end = forms.DateField(label=_("To"), required=False)
+
+    @classmethod
+    def from_query(cls, query):
+        if not any(query.get(k) for k in ("area", "from", "to")):
+            return cls()
+        keys = {"area": "area", "start": "from", "end": "to"}
+        return cls({name: query.get(key, "") for name, key in keys.items()})
+
+
+@login_required
+def home(request):
+    user = request.user
+    form = PeriodForm.from_query(request.GET)
+    period, area, params = Period(None, None), None, {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        period = Period(data["start"], data["end"])
+        if data["area"]:
+            area = area_from_code(data["area"])
+            params["area"] = data["area"]
+        if data["start"]:
+            params["from"] = data["start"].isoformat()
+        if data["end"]:
+            params["to"] = data["end"].isoformat()
+    query = f"?{urlencode(params)}" if params else ""
+    values = kpis(user=user, period=period, area=area)
+    figures = [
+        {
+            "key": key,
+            "label": KPI_LABELS.get(key, key),
+            "value": show_figure(key, values[key]),
+            "url": _link(kpi_link(key), query),
+        }
+        for key in kpi_keys()
+    ]
+    visible_villages = visible_to(user, Village)
+    scope_counts = [
+        {
+            "label": _("Villages"),
+            "value": visible_villages.count(),
+            "url": reverse("registry:village_list"),
+        },
+        {
+            "label": _("Organisations"),
+            "value": visible_to(user, Organization).count(),
+            "url": reverse("registry:organization_list"),
+        },
+        {
+            "label": _("Alliances"),
+            "value": visible_to(user, Alliance).count(),
+            "url": reverse("alliances:alliance_list"),
+        },
+    ]
+    context = {
+        "figures": figures,
+        "scope_counts": scope_counts,
+        "period_form": form,
+        "chart": villages_per_town(visible_villages),
+    }
+    return render(request, "dashboard/home.html", context)
+
+
+def _link(name: str, query: str) -> str | None:
+    """The list a figure counts; a module whose pages are not there yet gets no link."""
+    try:
+        return reverse(name) + query
+    except NoReverseMatch:
+        return None
+
+
+def villages_per_town(villages) -> dict | None:
+    """Villages and paired villages per town, for the small bar chart (None if one town)."""
+    active = Pairing.objects.filter(
+        DateRangeMixin.active_on(timezone.localdate()), village=OuterRef("pk")
+    )
+    rows = (
+        villages.annotate(paired=Exists(active))
+        .values("area__parent__name", "paired")
+        .annotate(n=Count("pk"))
+        .order_by("area__parent__code", "area__parent__name")
+    )
+    towns: dict[str, list[int]] = {}
+    for row in rows:
+        counts = towns.setdefault(row["area__parent__name"] or "—", [0, 0])
+        counts[0] += row["n"]
+        if row["paired"]:
+            counts[1] += row["n"]
+    if len(towns) < 2:
+        return None
+    return {
+        "labels": list(towns),
+        "series": [
+            {"name": str(_("Villages")), "values": [c[0] for c in towns.values()]},
+            {"name": str(_("Paired now")), "values": [c[1] for c in towns.values()]},
+        ],
+    }
