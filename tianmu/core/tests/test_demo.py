@@ -1,6 +1,5 @@
 """The Lin'an demo: idempotent, logged, and it reproduces the article's figures from records."""
 
-import time
 from io import StringIO
 
 import pytest
@@ -57,16 +56,13 @@ def run(*args) -> str:
 
 
 def test_loaddemo_twice_changes_nothing_the_second_time():
-    began = time.monotonic()
     first = run()
-    elapsed = time.monotonic() - began
     after_first = counts()
     second = run()
 
     assert counts() == after_first
     assert "Demo loaded" in first
     assert "nothing changed" in second
-    assert elapsed < 5, f"loaddemo took {elapsed:.1f} s"
     assert after_first["registry.Area"] == 3 + 18 + after_first["registry.Village"]
     assert after_first["registry.Organization"] == 65 + 13 + 5
     assert after_first["alliances.Alliance"] == 13
