@@ -3,8 +3,10 @@
 from ninja import NinjaAPI
 
 from tianmu.alliances.api import router as alliances_router
+from tianmu.commerce.api import router as commerce_router
 from tianmu.core.api import api_auth, register_error_handlers
 from tianmu.dashboard.api import router as dashboard_router
+from tianmu.projects.api import router as projects_router
 from tianmu.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -18,3 +20,5 @@ register_error_handlers(api)
 api.add_router("/", registry_router)
 api.add_router("/", alliances_router)
 api.add_router("/", dashboard_router)
+api.add_router("/", projects_router)
+api.add_router("/", commerce_router)

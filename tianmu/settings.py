@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "tianmu.accounts",
     "tianmu.registry",
     "tianmu.alliances",
+    "tianmu.projects",
+    "tianmu.commerce",
     "tianmu.dashboard",
     "tianmu.matching",
 ]

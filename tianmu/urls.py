@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("tianmu.accounts.urls")),
     path("registry/", include("tianmu.registry.urls")),
     path("alliances/", include("tianmu.alliances.urls")),
+    path("projects/", include("tianmu.projects.urls")),
+    path("commerce/", include("tianmu.commerce.urls")),
     path("matching/", include("tianmu.matching.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -2,24 +2,58 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.accounts.choices import Role
 
 ALL = None  # every signed-in role
+STAFF = {Role.SUPERUSER, Role.ADMIN, Role.LEADER}
 
-#: (url name, label, roles that see it in the menu). The pages check scope themselves; the
-#: menu only leaves out what a role has little use for.
+#: Menu groups: (label or None for a top-level link, [(url name, label, roles)]). The pages
+#: check scope themselves; the menu only leaves out what a role has little use for. Entries
+#: whose URL is not installed are skipped, so a deployment without a module still renders.
 NAV = [
-    ("dashboard:home", _("Home"), ALL),
-    ("registry:village_list", _("Villages"), ALL),
-    ("registry:area_list", _("Areas"), {Role.SUPERUSER, Role.ADMIN, Role.LEADER, Role.TOWN}),
-    ("registry:organization_list", _("Organisations"), ALL),
-    ("alliances:program_list", _("Programmes"), {Role.SUPERUSER, Role.ADMIN, Role.LEADER}),
-    ("alliances:alliance_list", _("Alliances"), ALL),
-    ("alliances:pairing_list", _("Pairings"), ALL),
+    (None, [("dashboard:home", _("Home"), ALL)]),
+    (
+        _("Registry"),
+        [
+            ("registry:village_list", _("Villages"), ALL),
+            ("registry:area_list", _("Areas"), STAFF | {Role.TOWN}),
+            ("registry:organization_list", _("Organisations"), ALL),
+        ],
+    ),
+    (
+        _("Alliances"),
+        [
+            ("alliances:program_list", _("Programmes"), STAFF),
+            ("alliances:alliance_list", _("Alliances"), ALL),
+            ("alliances:pairing_list", _("Pairings"), ALL),
+            ("matching:matchingrun_list", _("Propose alliances"), {Role.SUPERUSER, Role.ADMIN}),
+        ],
+    ),
+    (
+        _("Industry"),
+        [
+            ("projects:project_list", _("Projects"), ALL),
+            ("commerce:agreement_list", _("Subscription agreements"), ALL),
+            ("commerce:product_list", _("Village products"), ALL),
+            ("commerce:purchaseorder_list", _("Purchase orders"), ALL),
+            ("employment:workshop_list", _("Workshops"), ALL),
+            ("employment:person_list", _("People"), STAFF | {Role.TOWN, Role.VILLAGE}),
+            ("employment:placement_list", _("Placements"), ALL),
+            ("loans:loan_list", _("Loans"), ALL),
+            ("events:event_list", _("Events"), ALL),
+        ],
+    ),
 ]
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 def navigation(request):
@@ -29,11 +63,20 @@ def navigation(request):
     role = Role.SUPERUSER if user.is_superuser else user.role
     match = getattr(request, "resolver_match", None)
     here = f"{match.namespace}:{match.url_name}" if match else ""
-    items = []
-    for name, label, roles in NAV:
-        if roles is not ALL and role not in roles:
-            continue
-        prefix = name.rsplit("_", 1)[0]  # registry:village_list → registry:village
-        active = here == name or (name != "dashboard:home" and here.startswith(prefix + "_"))
-        items.append({"url": reverse(name), "label": label, "active": active})
-    return {"nav_items": items}
+    groups = []
+    for label, entries in NAV:
+        items = []
+        for name, item_label, roles in entries:
+            if roles is not ALL and role not in roles:
+                continue
+            url = _url(name)
+            if url is None:
+                continue
+            prefix = name.rsplit("_", 1)[0]  # registry:village_list → registry:village
+            active = here == name or (name != "dashboard:home" and here.startswith(prefix + "_"))
+            items.append({"url": url, "label": item_label, "active": active})
+        if items:
+            groups.append(
+                {"label": label, "items": items, "active": any(i["active"] for i in items)}
+            )
+    return {"nav_items": groups}

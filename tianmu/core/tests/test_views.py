@@ -78,11 +78,13 @@ MENU = {
 def test_menu_by_role(world, role):
     """The foundation's menu items by role (other modules may add theirs after them)."""
     response = client_for(world.users[role]).get(reverse("registry:village_list"))
-    items = response.context["nav_items"]
+    groups = response.context["nav_items"]
+    items = [item for group in groups for item in group["items"]]
     foundation = set(MENU["admin"])
     labels = [str(i["label"]) for i in items]
     assert [label for label in labels if label in foundation] == MENU[role]
     assert [str(i["label"]) for i in items if i["active"]] == ["Villages"]
+    assert [str(g["label"]) for g in groups if g["active"]] == ["Registry"]
 
 
 # --- Languages ---------------------------------------------------------------------------------

@@ -1,0 +1,55 @@
+"""One FilterSet per model, used by the list pages and the API alike."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from tianmu.alliances.filtersets import ActivePeriodMixin
+from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
+from tianmu.core.workflow import ReviewStatus
+from tianmu.projects.choices import ProjectCategory, ProjectKind, ProjectStatus
+from tianmu.projects.models import Project, ProjectUpdate, ProjectVillage
+
+
+class ProjectFilterSet(ActivePeriodMixin, SearchFilterSet):
+    """`from`/`to` keep projects under way in the period (the `projects` figure)."""
+
+    search_fields = ("name", "brand", "village__area__name", "description")
+    kind = django_filters.ChoiceFilter(choices=ProjectKind.choices, label=_("Kind"))
+    category = django_filters.ChoiceFilter(choices=ProjectCategory.choices, label=_("Category"))
+    status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
+    alliance = django_filters.NumberFilter(field_name="alliance_id", label=_("Alliance"))
+    village = django_filters.NumberFilter(field_name="village_id", label=_("Village"))
+    area = AreaCodeFilter(field_name="village__area", label=_("Village area (code)"))
+    ordering = django_filters.OrderingFilter(fields=("name", "start", "status"))
+
+    class Meta:
+        model = Project
+        fields = []
+
+
+class ProjectVillageFilterSet(ActivePeriodMixin, SearchFilterSet):
+    """`from`/`to` keep participations in projects under way in the period
+    (the `villages_driven` figure counts their distinct villages)."""
+
+    active_prefix = "project__"
+    search_fields = ("village__area__name", "project__name", "project__brand", "supplies")
+    project = django_filters.NumberFilter(field_name="project_id", label=_("Project"))
+    village = django_filters.NumberFilter(field_name="village_id", label=_("Village"))
+    area = AreaCodeFilter(field_name="village__area", label=_("Village area (code)"))
+
+    class Meta:
+        model = ProjectVillage
+        fields = []
+
+
+class ProjectUpdateFilterSet(SearchFilterSet):
+    search_fields = ("title", "text", "project__name")
+    project = django_filters.NumberFilter(field_name="project_id", label=_("Project"))
+    review_status = django_filters.ChoiceFilter(
+        choices=ReviewStatus.choices, label=_("Review status")
+    )
+    area = AreaCodeFilter(field_name="project__village__area", label=_("Village area (code)"))
+
+    class Meta:
+        model = ProjectUpdate
+        fields = []

@@ -1,0 +1,225 @@
+"""Pages of projects: list (with sales), detail (sales, agreements, participating villages,
+documents, reviewed updates), edit, history; and the participations list the
+`villages_driven` figure links to."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from tianmu.commerce.models import Agreement
+from tianmu.commerce.selectors import agreements_annotated
+from tianmu.core.htmx import redirect_to
+from tianmu.core.scoping import editable_by, visible_to
+from tianmu.core.services import NotFound
+from tianmu.core.views import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectListView,
+    can_edit_object,
+)
+from tianmu.projects.filtersets import (
+    ProjectFilterSet,
+    ProjectUpdateFilterSet,
+    ProjectVillageFilterSet,
+)
+from tianmu.projects.forms import (
+    ProjectDocumentForm,
+    ProjectForm,
+    ProjectUpdateForm,
+    ProjectVillageForm,
+    ReasonForm,
+)
+from tianmu.projects.models import Project, ProjectUpdate, ProjectVillage
+from tianmu.projects.selectors import project_sales, projects_with_sales
+from tianmu.projects.services import (
+    document_add,
+    participant_save,
+    project_save,
+    update_approve,
+    update_return,
+    update_save,
+    update_submit,
+)
+from tianmu.projects.tables import ProjectTable, ProjectUpdateTable, ProjectVillageTable
+
+PROJECTS = Project.objects.select_related("village__area", "alliance")
+
+
+def errors_to_messages(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def form_errors_to_messages(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+class ProjectListView(ObjectListView):
+    model = Project
+    filterset_class = ProjectFilterSet
+    table_class = ProjectTable
+
+    def base_queryset(self):
+        get = self.request.GET
+        return projects_with_sales(
+            PROJECTS, user=self.request.user, start=_date(get.get("from")), end=_date(get.get("to"))
+        )
+
+
+def _date(raw):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+class ProjectDetailView(ObjectDetailView):
+    model = Project
+    queryset = PROJECTS
+    detail_fields = (
+        "brand",
+        "kind",
+        "category",
+        "village",
+        "alliance",
+        "status",
+        "start",
+        "end",
+        "idle_farmland_mu",
+        "standard",
+        "description",
+    )
+
+    def extra_context(self, obj):
+        user = self.request.user
+        sales, reported = project_sales(user=user, project=obj)
+        can_edit = can_edit_object(user, obj)
+        agreements = agreements_annotated(visible_to(user, Agreement).filter(project=obj))
+        return {
+            "sales_yuan": sales,
+            "sales_reported_yuan": reported,
+            "investment": obj.investment_by_source(),
+            "agreements": agreements.order_by("start", "id"),
+            "participants": obj.participants.select_related("village__area__parent"),
+            "documents": obj.documents.all(),
+            "updates": visible_to(user, ProjectUpdate).filter(project=obj).order_by("-date"),
+            "participant_form": ProjectVillageForm(user=user, project=obj) if can_edit else None,
+            "update_form": ProjectUpdateForm(user=user, project=obj) if can_edit else None,
+            "document_form": ProjectDocumentForm(user=user, project=obj) if can_edit else None,
+            "is_reviewer": user.is_superuser or user.role in ("admin", "superuser"),
+        }
+
+
+class ProjectEditView(ObjectEditView):
+    model = Project
+    form_class = ProjectForm
+
+    def save(self, form):
+        return project_save(user=self.request.user, project=form.instance)
+
+
+class ProjectHistoryView(ObjectHistoryView):
+    model = Project
+
+    def related_history(self, obj):
+        return [
+            (ProjectVillage, obj.participants.all()),
+            (ProjectUpdate, obj.updates.all()),
+        ]
+
+
+class ProjectVillageListView(ObjectListView):
+    model = ProjectVillage
+    queryset = ProjectVillage.objects.select_related("village__area__parent", "project")
+    filterset_class = ProjectVillageFilterSet
+    table_class = ProjectVillageTable
+
+
+class ProjectUpdateListView(ObjectListView):
+    model = ProjectUpdate
+    queryset = ProjectUpdate.objects.select_related("project")
+    filterset_class = ProjectUpdateFilterSet
+    table_class = ProjectUpdateTable
+
+
+class _ProjectPost(LoginRequiredMixin, View):
+    """A form posted from a section of the project page; errors come back as messages."""
+
+    form_class = None
+
+    def post(self, request, pk):
+        project = get_object_or_404(editable_by(request.user, PROJECTS), pk=pk)
+        form = self.form_class(request.POST, request.FILES, user=request.user, project=project)
+        if form.is_valid():
+            try:
+                self.save(request.user, form)
+                messages.success(request, _("Saved."))
+            except ValidationError as exc:
+                errors_to_messages(request, exc)
+            except NotFound as exc:
+                raise Http404 from exc
+        else:
+            form_errors_to_messages(request, form)
+        return redirect_to(request, reverse("projects:project_detail", args=[project.pk]))
+
+
+class ParticipantAddView(_ProjectPost):
+    form_class = ProjectVillageForm
+
+    def save(self, user, form):
+        participant_save(user=user, participant=form.instance)
+
+
+class UpdateAddView(_ProjectPost):
+    form_class = ProjectUpdateForm
+
+    def save(self, user, form):
+        update_save(user=user, update=form.instance)
+
+
+class DocumentAddView(_ProjectPost):
+    form_class = ProjectDocumentForm
+
+    def save(self, user, form):
+        document_add(user=user, document=form.instance)
+
+
+class UpdateReviewView(LoginRequiredMixin, View):
+    """submit / approve / return (with a reason) a progress update."""
+
+    def post(self, request, pk, action):
+        update = get_object_or_404(visible_to(request.user, ProjectUpdate), pk=pk)
+        try:
+            if action == "submit":
+                update_submit(user=request.user, update=update)
+            elif action == "approve":
+                update_approve(user=request.user, update=update)
+            elif action == "return":
+                form = ReasonForm(request.POST)
+                if not form.is_valid():
+                    form_errors_to_messages(request, form)
+                    return redirect_to(
+                        request, reverse("projects:project_detail", args=[update.project_id])
+                    )
+                update_return(user=request.user, update=update, reason=form.cleaned_data["reason"])
+            else:
+                raise Http404
+            messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            errors_to_messages(request, exc)
+        except NotFound as exc:
+            raise Http404 from exc
+        return redirect_to(request, reverse("projects:project_detail", args=[update.project_id]))
