@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "tianmu.alliances",
     "tianmu.projects",
     "tianmu.commerce",
+    "tianmu.employment",
+    "tianmu.loans",
+    "tianmu.events",
     "tianmu.dashboard",
     "tianmu.matching",
 ]

@@ -49,20 +49,46 @@ def build_world() -> SimpleNamespace:
         w.e_other = OrganizationFactory(home_town=w.t2)  # core member of A2
         w.e_b = OrganizationFactory(home_town=w.tb)  # county B
         w.c1 = OrganizationFactory(
-            kind="chamber", name="龙岗镇商会", home_town=w.t1, credit_code=None,
-            fic_executive=False, fic_position="", industry="", employees=None,
+            kind="chamber",
+            name="龙岗镇商会",
+            home_town=w.t1,
+            credit_code=None,
+            fic_executive=False,
+            fic_position="",
+            industry="",
+            employees=None,
         )
         w.c2 = OrganizationFactory(
-            kind="chamber", name="昌化镇商会", home_town=w.t2, credit_code=None,
-            fic_executive=False, fic_position="", industry="", employees=None,
+            kind="chamber",
+            name="昌化镇商会",
+            home_town=w.t2,
+            credit_code=None,
+            fic_executive=False,
+            fic_position="",
+            industry="",
+            employees=None,
         )
         w.bank = OrganizationFactory(
-            kind="partner", partner_kind="financial", name="示例农商银行", home_town=None,
-            credit_code=None, fic_executive=False, fic_position="", industry="", employees=None,
+            kind="partner",
+            partner_kind="financial",
+            name="示例农商银行",
+            home_town=None,
+            credit_code=None,
+            fic_executive=False,
+            fic_position="",
+            industry="",
+            employees=None,
         )
         w.bank_b = OrganizationFactory(
-            kind="partner", partner_kind="financial", name="示例富阳银行", home_town=w.tb,
-            credit_code=None, fic_executive=False, fic_position="", industry="", employees=None,
+            kind="partner",
+            partner_kind="financial",
+            name="示例富阳银行",
+            home_town=w.tb,
+            credit_code=None,
+            fic_executive=False,
+            fic_position="",
+            industry="",
+            employees=None,
         )
 
         w.program = ProgramFactory(county=w.county, name="天目共富联盟 测试", start=START)

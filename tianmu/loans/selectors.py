@@ -1,0 +1,74 @@
+"""Reads for loans: where a loan stands on a date, and the same for many loans at once.
+
+Balances are derived, never stored: the schedule rows (Instalment) and the repayments are the
+records; `tianmu.loans.schedule.position` turns them into outstanding principal, arrears and
+days past due on any date, so a figure “as of 31 Dec” is right even after later repayments.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+
+from tianmu.loans import schedule
+from tianmu.loans.models import Instalment, Loan, Repayment
+
+
+def _rows(instalments) -> list[schedule.Instalment]:
+    return [
+        schedule.Instalment(i.number, i.due_date, i.principal_yuan, i.interest_yuan)
+        for i in instalments
+    ]
+
+
+def loan_position(
+    *, loan: Loan, on: datetime.date, all_tranches: bool = False
+) -> schedule.Position:
+    """The loan on `on`: tranches paid out by then (all of them with `all_tranches`, for a
+    repayment check) and repayments made by then."""
+    instalments = Instalment.objects.filter(loan=loan)
+    if not all_tranches:
+        instalments = instalments.filter(disbursement__date__lte=on)
+    repaid = Repayment.objects.filter(loan=loan, date__lte=on).aggregate(s=Sum("amount_yuan"))
+    return schedule.position(_rows(instalments), repaid=repaid["s"] or Decimal(0), on=on)
+
+
+def on_book(loans: QuerySet, on: datetime.date) -> QuerySet:
+    """Loans with money out on `on`: a tranche paid by then, not closed or written off yet."""
+    return (
+        loans.filter(disbursements__date__lte=on)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+        .distinct()
+    )
+
+
+def positions(loans: QuerySet, on: datetime.date) -> dict[int, schedule.Position]:
+    """Each loan's position on `on`, in three queries whatever the number of loans."""
+    ids = list(loans.values_list("pk", flat=True))
+    by_loan: dict[int, list] = defaultdict(list)
+    for row in Instalment.objects.filter(loan_id__in=ids, disbursement__date__lte=on).only(
+        "loan_id", "number", "due_date", "principal_yuan", "interest_yuan"
+    ):
+        by_loan[row.loan_id].append(row)
+    repaid = dict(
+        Repayment.objects.filter(loan_id__in=ids, date__lte=on)
+        .values("loan_id")
+        .annotate(s=Sum("amount_yuan"))
+        .values_list("loan_id", "s")
+    )
+    return {
+        pk: schedule.position(_rows(by_loan[pk]), repaid=repaid.get(pk) or Decimal(0), on=on)
+        for pk in ids
+    }
+
+
+def portfolio(loans: QuerySet, on: datetime.date) -> dict[str, Decimal]:
+    """Outstanding principal, arrears and PAR30 of the loans on the book on `on`."""
+    pos = positions(on_book(loans, on), on)
+    outstanding = sum((p.outstanding_principal for p in pos.values()), Decimal("0.00"))
+    arrears = sum((p.arrears for p in pos.values()), Decimal("0.00"))
+    par30 = schedule.par_ratio((p.outstanding_principal, p.days_past_due) for p in pos.values())
+    return {"outstanding": outstanding, "arrears": arrears, "par30": par30}

@@ -1,0 +1,48 @@
+"""The loan pages: list, detail with schedule and actions, refusals as messages."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tianmu.loans.models import Disbursement
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(user)
+    return c
+
+
+def test_pages_render(book, world):
+    c = client_for(world.users["bank"])
+    assert c.get(reverse("loans:loan_list")).status_code == 200
+    assert c.get(reverse("loans:loanproduct_list")).status_code == 200
+    assert c.get(reverse("loans:creditline_list")).status_code == 200
+    page = c.get(reverse("loans:loan_detail", args=[book.good.pk])).content.decode()
+    assert "2024-02-15" in page  # the first instalment
+    assert "Record a repayment" in page
+    # The village sees the loan, not the bank's actions.
+    page = (
+        client_for(world.users["village"])
+        .get(reverse("loans:loan_detail", args=[book.good.pk]))
+        .content.decode()
+    )
+    assert "Record a repayment" not in page
+
+
+def test_disbursement_beyond_approval_shows_a_message(book, world):
+    before = Disbursement.objects.count()
+    c = client_for(world.users["bank"])
+    url = reverse("loans:loan_action", args=[book.good.pk, "disburse"])
+    r = c.post(url, {"date": "2024-07-01", "amount_yuan": "5"}, follow=True)
+    assert "beyond the 1200000.00 yuan approved" in r.content.decode()
+    assert Disbursement.objects.count() == before
+
+
+def test_outsider_gets_404(book, world):
+    c = client_for(world.outsiders["bank"])
+    assert c.get(reverse("loans:loan_detail", args=[book.good.pk])).status_code == 404
+    url = reverse("loans:loan_action", args=[book.good.pk, "disburse"])
+    assert c.post(url, {"date": "2024-07-01", "amount_yuan": "5"}).status_code == 404

@@ -1,0 +1,225 @@
+"""Pages for loan products, credit lines and loans; the loan page shows its schedule,
+tranches, repayments, position today and status history, with the bank's actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from tianmu.core.htmx import redirect_to
+from tianmu.core.scoping import editable_by, scope_for
+from tianmu.core.services import NotFound
+from tianmu.core.views import ObjectDetailView, ObjectEditView, ObjectHistoryView, ObjectListView
+from tianmu.loans import services
+from tianmu.loans.choices import ON_BOOK, TRANSITIONS, LoanStatus
+from tianmu.loans.filtersets import CreditLineFilterSet, LoanFilterSet, LoanProductFilterSet
+from tianmu.loans.forms import (
+    CreditLineForm,
+    DecisionForm,
+    DisbursementForm,
+    LoanForm,
+    LoanProductForm,
+    RepaymentForm,
+)
+from tianmu.loans.models import (
+    CreditLine,
+    Disbursement,
+    Instalment,
+    Loan,
+    LoanProduct,
+    LoanStatusChange,
+    Repayment,
+)
+from tianmu.loans.selectors import loan_position
+from tianmu.loans.tables import CreditLineTable, LoanProductTable, LoanTable
+
+LOANS = Loan.objects.select_related("product__bank", "village__area", "credit_line", "project")
+
+
+class LoanProductListView(ObjectListView):
+    model = LoanProduct
+    queryset = LoanProduct.objects.select_related("bank")
+    filterset_class = LoanProductFilterSet
+    table_class = LoanProductTable
+
+
+class LoanProductDetailView(ObjectDetailView):
+    model = LoanProduct
+    detail_fields = (
+        "bank",
+        "annual_rate",
+        "term_months",
+        "repayment_method",
+        "max_amount_yuan",
+        "is_active",
+    )
+
+
+class LoanProductEditView(ObjectEditView):
+    model = LoanProduct
+    form_class = LoanProductForm
+
+    def save(self, form):
+        return services.product_save(user=self.request.user, product=form.instance)
+
+
+class LoanProductHistoryView(ObjectHistoryView):
+    model = LoanProduct
+
+
+class CreditLineListView(ObjectListView):
+    model = CreditLine
+    queryset = CreditLine.objects.select_related("product", "village__area")
+    filterset_class = CreditLineFilterSet
+    table_class = CreditLineTable
+
+
+class CreditLineDetailView(ObjectDetailView):
+    model = CreditLine
+    detail_fields = ("product", "village", "limit_yuan", "start", "end")
+
+
+class CreditLineEditView(ObjectEditView):
+    model = CreditLine
+    form_class = CreditLineForm
+
+    def save(self, form):
+        return services.credit_line_save(user=self.request.user, credit_line=form.instance)
+
+
+class CreditLineHistoryView(ObjectHistoryView):
+    model = CreditLine
+
+
+class LoanListView(ObjectListView):
+    model = Loan
+    queryset = LOANS
+    filterset_class = LoanFilterSet
+    table_class = LoanTable
+
+
+class LoanDetailView(ObjectDetailView):
+    model = Loan
+    queryset = LOANS
+    detail_fields = (
+        "village",
+        "product",
+        "credit_line",
+        "project",
+        "amount_requested_yuan",
+        "amount_approved_yuan",
+        "annual_rate",
+        "term_months",
+        "repayment_method",
+        "applied_on",
+        "decided_on",
+        "closed_on",
+    )
+
+    def extra_context(self, obj):
+        user = self.request.user
+        scope = scope_for(user)
+        is_lender = scope.is_all or (
+            scope.role == "bank" and scope.organization.pk == obj.product.bank_id
+        )
+        allowed = TRANSITIONS[obj.status]
+        today = timezone.localdate()
+        return {
+            "position": loan_position(loan=obj, on=today),
+            "today": today,
+            "tranches": obj.disbursements.order_by("date", "id"),
+            "instalments": obj.instalments.order_by("due_date", "disbursement_id", "number"),
+            "repayments": obj.repayments.order_by("date", "id"),
+            "history": obj.status_changes.order_by("changed_at", "id"),
+            "is_lender": is_lender and editable_by(user, Loan).filter(pk=obj.pk).exists(),
+            "can_decide": LoanStatus.APPROVED in allowed,
+            "can_disburse": obj.status in (LoanStatus.APPROVED, *ON_BOOK),
+            "can_repay": obj.status in ON_BOOK,
+            "can_close": LoanStatus.CLOSED in allowed,
+            "can_write_off": LoanStatus.WRITTEN_OFF in allowed,
+            "decision_form": DecisionForm(initial={"date": today}),
+            "disbursement_form": DisbursementForm(initial={"date": today}),
+            "repayment_form": RepaymentForm(initial={"date": today}),
+        }
+
+
+class LoanEditView(ObjectEditView):
+    model = Loan
+    form_class = LoanForm
+
+    def save(self, form):
+        if form.instance.pk is None:
+            return services.loan_apply(user=self.request.user, loan=form.instance)
+        return services.loan_update(user=self.request.user, loan=form.instance)
+
+
+class LoanHistoryView(ObjectHistoryView):
+    model = Loan
+
+    def related_history(self, obj):
+        return [
+            (Disbursement, obj.disbursements.all()),
+            (Repayment, obj.repayments.all()),
+            (LoanStatusChange, obj.status_changes.all()),
+            (Instalment, obj.instalments.none()),  # generated rows: see the schedule instead
+        ]
+
+
+ACTIONS = {
+    "approve": (
+        DecisionForm,
+        services.loan_approve,
+        {"amount_yuan": "amount_yuan", "reason": "reason"},
+    ),
+    "reject": (DecisionForm, services.loan_reject, {"reason": "reason"}),
+    "disburse": (DisbursementForm, services.loan_disburse, {"amount_yuan": "amount_yuan"}),
+    "repay": (
+        RepaymentForm,
+        services.repayment_record,
+        {"amount_yuan": "amount_yuan", "is_prepayment": "is_prepayment", "note": "note"},
+    ),
+    "close": (DecisionForm, services.loan_close, {"reason": "reason"}),
+    "write-off": (DecisionForm, services.loan_write_off, {"reason": "reason"}),
+}
+
+
+class LoanActionView(LoginRequiredMixin, View):
+    """The bank's actions from the loan page; refusals come back as messages."""
+
+    def post(self, request, pk, action):
+        if action not in ACTIONS:
+            raise Http404
+        loan = get_object_or_404(editable_by(request.user, Loan), pk=pk)
+        form_class, fn, names = ACTIONS[action]
+        form = form_class(request.POST)
+        back = reverse("loans:loan_detail", args=[pk])
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}: {error}" if label else error)
+            return redirect_to(request, back)
+        data = form.cleaned_data
+        kwargs = {name: data.get(source) for name, source in names.items()}
+        if "amount_yuan" in kwargs and kwargs["amount_yuan"] is None:
+            messages.error(request, _("Enter an amount."))
+            return redirect_to(request, back)
+        if "reason" in kwargs:
+            kwargs["reason"] = kwargs["reason"] or ""
+        try:
+            fn(user=request.user, loan=loan, date=data["date"], **kwargs)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        except NotFound as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("Saved."))
+        return redirect_to(request, back)
