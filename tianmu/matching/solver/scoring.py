@@ -55,7 +55,25 @@ def haversine_km(lat1, lon1, lat2, lon2):
     dphi = p2 - p1
     dl = np.radians(lon2) - np.radians(lon1)
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return hav_to_km(a)
+
+
+def hav_to_km(a):
+    """Great-circle km from the haversine term ``a`` (see :func:`pair_hav`)."""
     return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def km_to_hav(km: float) -> float:
+    """The haversine term of a distance: ``pair_hav <= km_to_hav(r)`` iff ``km <= r``."""
+    return math.sin(min(km / (2 * EARTH_KM), math.pi / 2)) ** 2
+
+
+def pair_hav(va, ea, vi, ei):
+    """Haversine term of pairs (vi[k], ei[k]), from per-point radians and cosines; the same
+    operations as :func:`haversine_km`, so ``hav_to_km`` of it gives the same km."""
+    dphi = ea.rlat[ei] - va.rlat[vi]
+    dl = ea.rlon[ei] - va.rlon[vi]
+    return np.sin(dphi / 2) ** 2 + va.coslat[vi] * ea.coslat[ei] * np.sin(dl / 2) ** 2
 
 
 def multiplier(priority: float, w: dict[str, float]) -> float:
@@ -71,6 +89,9 @@ class EnterpriseArrays:
     caps_mask: np.ndarray  # int64 bitmask over the capability vocabulary
     purchasing: np.ndarray
     openings: np.ndarray
+    rlat: np.ndarray  # radians
+    rlon: np.ndarray
+    coslat: np.ndarray
 
 
 @dataclass
@@ -82,6 +103,9 @@ class VillageArrays:
     has_products: np.ndarray
     surplus: np.ndarray
     mult: np.ndarray
+    rlat: np.ndarray  # radians
+    rlon: np.ndarray
+    coslat: np.ndarray
 
 
 def build_arrays(villages, enterprises, w) -> tuple[VillageArrays, EnterpriseArrays]:
@@ -101,30 +125,42 @@ def build_arrays(villages, enterprises, w) -> tuple[VillageArrays, EnterpriseArr
         return m
 
     ref = math.log1p(max(w["employees_ref"], 1.0))
+    elat = np.array([e.lat for e in enterprises], dtype=float)
+    elon = np.array([e.lon for e in enterprises], dtype=float)
+    vlat = np.array([v.lat for v in villages], dtype=float)
+    vlon = np.array([v.lon for v in villages], dtype=float)
     ea = EnterpriseArrays(
-        lat=np.array([e.lat for e in enterprises], dtype=float),
-        lon=np.array([e.lon for e in enterprises], dtype=float),
+        lat=elat,
+        lon=elon,
         caps_mask=np.array([mask(e.capabilities) for e in enterprises], dtype=np.int64),
         purchasing=np.minimum(1.0, np.log1p([e.employees for e in enterprises]) / ref)
         if enterprises
         else np.zeros(0),
         openings=np.array([e.openings for e in enterprises], dtype=float),
+        rlat=np.radians(elat),
+        rlon=np.radians(elon),
+        coslat=np.cos(np.radians(elat)),
     )
     va = VillageArrays(
-        lat=np.array([v.lat for v in villages], dtype=float),
-        lon=np.array([v.lon for v in villages], dtype=float),
+        lat=vlat,
+        lon=vlon,
         needs_mask=np.array([mask(v.needs) for v in villages], dtype=np.int64),
         n_needs=np.array([len(set(v.needs)) for v in villages], dtype=float),
         has_products=np.array([1.0 if v.products else 0.0 for v in villages]),
         surplus=np.array([v.surplus_labour for v in villages], dtype=float),
         mult=np.array([multiplier(v.priority, w) for v in villages]),
+        rlat=np.radians(vlat),
+        rlon=np.radians(vlon),
+        coslat=np.cos(np.radians(vlat)),
     )
     return va, ea
 
 
-def enterprise_components(va: VillageArrays, ea: EnterpriseArrays, vi, ei, w) -> dict:
-    """Component arrays for pairs (vi[k], ei[k]) (index arrays of equal shape)."""
-    km = haversine_km(va.lat[vi], va.lon[vi], ea.lat[ei], ea.lon[ei])
+def enterprise_components(va: VillageArrays, ea: EnterpriseArrays, vi, ei, w, km=None) -> dict:
+    """Component arrays for pairs (vi[k], ei[k]) (index arrays of equal shape); ``km`` may be
+    passed when already known (it must be ``hav_to_km(pair_hav(...))`` of the same pairs)."""
+    if km is None:
+        km = hav_to_km(pair_hav(va, ea, vi, ei))
     dist = np.exp(-km / w["decay_km"])
     overlap = np.bitwise_count(va.needs_mask[vi] & ea.caps_mask[ei]).astype(float)
     need = np.where(va.n_needs[vi] > 0, overlap / np.maximum(va.n_needs[vi], 1.0), 0.0)
@@ -148,15 +184,19 @@ def enterprise_components(va: VillageArrays, ea: EnterpriseArrays, vi, ei, w) ->
     }
 
 
-def enterprise_scores(va, ea, vi, ei, w) -> np.ndarray:
-    c = enterprise_components(va, ea, vi, ei, w)
+def enterprise_scores(va, ea, vi, ei, w, km=None) -> np.ndarray:
+    """Model score without the continuity bonus."""
+    c = enterprise_components(va, ea, vi, ei, w, km)
     return c["multiplier"] * c["base"]
 
 
-def far_bound(mult: np.ndarray, radius_km: float, w) -> np.ndarray:
-    """Upper bound on the model score of any non-current pair farther than ``radius_km``."""
-    assert radius_km >= w["commute_km"]
-    return mult * math.exp(-radius_km / w["decay_km"]) * (w["need"] + w["market"] + w["distance"])
+def far_bound(va: VillageArrays, radius_km: float, w) -> np.ndarray:
+    """Per village, an upper bound on the model score (without continuity) of any pair farther
+    than ``radius_km``: need, market and distance fit all carry the factor
+    ``exp(-km/decay_km)``, and the labour fit is at most 1 and is 0 beyond ``commute_km``."""
+    b = math.exp(-radius_km / w["decay_km"]) * (w["need"] + w["market"] + w["distance"])
+    lab = w["labour"] * (va.surplus > 0) if radius_km < w["commute_km"] else 0.0
+    return va.mult * (b + lab)
 
 
 def chamber_score(village, w, current: bool) -> tuple[float, dict]:

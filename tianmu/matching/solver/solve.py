@@ -10,7 +10,7 @@ import numpy as np
 
 from . import scoring
 from .diagnose import diagnose
-from .flow import SlotProblem, pair_thresholds, potentials, solve_flow
+from .flow import SlotProblem, add_pair_arcs, potentials, slot_prices, solve_flow, tighten
 from .greedy import solve_greedy
 from .mip import solve_mip
 from .model import DECIMALS, SCALE, Instance
@@ -29,6 +29,72 @@ def _quant(x: np.ndarray) -> np.ndarray:
     return np.rint(np.asarray(x, dtype=float) * SCALE).astype(np.int64)
 
 
+class _Grid:
+    """Eligible enterprises bucketed in (lat, lon) cells for exact radius queries.
+
+    Cells are ``cell_km`` high (in latitude) and ``cell_km / cos(lat_max)`` wide (in longitude),
+    where ``lat_max`` is the largest ``|lat|`` of any point.  A pair within ``r`` km differs by
+    at most ``r / EARTH_KM`` radians in latitude and, because the haversine term is at least
+    ``cos(lat1) cos(lat2) sin^2(dlon/2)``, by at most ``2 asin(sin(r / 2 EARTH_KM) / cos(lat_max))``
+    in longitude.  A query scans every cell within those extents (one contiguous key range per
+    cell row) and then applies the exact great-circle test, so no pair within ``r`` is missed.
+    """
+
+    def __init__(self, va: scoring.VillageArrays, ea: scoring.EnterpriseArrays, cell_km: float):
+        self.va, self.ea = va, ea
+        lat = np.concatenate([va.rlat, ea.rlat])
+        lon = np.concatenate([va.rlon, ea.rlon])
+        self.cmin = max(float(np.cos(np.abs(lat).max())), 1e-9) if len(lat) else 1.0
+        self.cell = cell_km
+        self.dlat = cell_km / scoring.EARTH_KM
+        self.dlon = cell_km / (scoring.EARTH_KM * self.cmin)
+        # longitudes straddling the antimeridian: scan whole rows (correct, just slower)
+        self.wrap = bool(len(lon) and lon.max() - lon.min() > math.pi)
+        y0 = math.floor(lat.min() / self.dlat) if len(lat) else 0
+        x0 = math.floor(lon.min() / self.dlon) if len(lon) else 0
+        self.H = (math.floor(lat.max() / self.dlat) - y0 + 1) if len(lat) else 1
+        self.W = (math.floor(lon.max() / self.dlon) - x0 + 1) if len(lon) else 1
+        ey = np.floor(ea.rlat / self.dlat).astype(np.int64) - y0
+        ex = np.floor(ea.rlon / self.dlon).astype(np.int64) - x0
+        key = ey * self.W + ex
+        self.order = np.argsort(key, kind="stable")
+        self.skey = key[self.order]
+        self.vy = np.floor(va.rlat / self.dlat).astype(np.int64) - y0
+        self.vx = np.floor(va.rlon / self.dlon).astype(np.int64) - x0
+
+    def pairs(self, vs: np.ndarray, r_km: float, max_pairs: int = 3_000_000):
+        """Yield chunks ``(vi, ei, hav)`` of every pair with a village in ``vs`` (ascending) and
+        great-circle distance <= ``r_km`` (hav is the haversine term); grouped by village."""
+        ny = math.ceil(r_km / self.cell - 1e-9)
+        sx = math.sin(r_km / (2 * scoring.EARTH_KM)) / self.cmin
+        wide = self.wrap or sx >= 1
+        nx = self.W if wide else math.ceil(2 * math.asin(sx) / self.dlon - 1e-9)
+        dy = np.arange(-ny, ny + 1, dtype=np.int64)
+        rows = self.vy[vs][:, None] + dy[None, :]
+        xlo, xhi = self.vx[vs] - nx, self.vx[vs] + nx
+        ok = (rows >= 0) & (rows < self.H) & ((xhi >= 0) & (xlo < self.W))[:, None]
+        xlo, xhi = np.clip(xlo, 0, self.W - 1), np.clip(xhi, 0, self.W - 1)
+        start = np.searchsorted(self.skey, rows * self.W + xlo[:, None])
+        stop = np.searchsorted(self.skey, rows * self.W + xhi[:, None] + 1)
+        lens = np.where(ok, stop - start, 0)
+        per_v = lens.sum(axis=1)
+        hmax = scoring.km_to_hav(r_km) * (1 + 1e-9)
+        i = 0
+        while i < len(vs):
+            c = np.cumsum(per_v[i:])
+            j = i + max(1, int(np.searchsorted(c, max_pairs, side="right")))
+            ln = lens[i:j].ravel()
+            st = start[i:j].ravel()
+            n = int(ln.sum())
+            vi = np.repeat(vs[i:j], per_v[i:j])
+            off = np.repeat(st - (np.cumsum(ln) - ln), ln) + np.arange(n, dtype=np.int64)
+            ei = self.order[off]
+            h = scoring.pair_hav(self.va, self.ea, vi, ei)
+            near = h <= hmax
+            yield vi[near], ei[near], h[near]
+            i = j
+
+
 class _CoreModel:
     """Model-scored enterprise pairs, dense or geographically pruned."""
 
@@ -41,17 +107,49 @@ class _CoreModel:
         self.cur = {(eid[m], vid[v]) for m, v in inst.current if m in eid}
         V, E = len(inst.villages), len(elig)
         self.dense = V * E <= DENSE_LIMIT and radius_km is None
+        # R: exact pricing radius (beyond it the far bound is tiny); near_km: first-pass radius
         self.radius = radius_km or max(self.w["commute_km"], 3.0 * self.w["decay_km"])
-        # generous lists: villages of one town compete for the same nearby enterprises
+        self.near_km = min(self.radius, 1.5 * self.w["decay_km"])
+        # candidate lists: up to top_k per village; the capacity-aware selection keeps at least
+        # min_k of them and more where the nearby capacity is contested (see select())
         self.top_k = top_k or max(8 * inst.rules.core, 40)
+        self.min_k = min(self.top_k, 5 * inst.rules.core)
+        self.share_target = 0.5
+        self.role_k = 4
+        self.price_margin = int(0.02 * SCALE)
+        self.cap = np.array([e.capacity for e in elig], dtype=np.int64)
+        roles = sorted(inst.rules.core_roles)
+        self.role_min = [inst.rules.core_roles[r] for r in roles]
+        self.holds = np.array([[r in e.roles for r in roles] for e in elig], dtype=bool).reshape(
+            len(elig), len(roles)
+        )
         self._cur_keys: np.ndarray | None = None
+        self._grid: _Grid | None = None
 
-    def scores(self, vi: np.ndarray, ei: np.ndarray) -> np.ndarray:
-        s = scoring.enterprise_scores(self.va, self.ea, vi, ei, self.w)
+    @property
+    def grid(self) -> _Grid:
+        if self._grid is None:
+            # cells a quarter of the first-pass radius (+0.1 % so that the scanned extents
+            # round to whole cells): about 1.8x the circle's area is scanned
+            self._grid = _Grid(self.va, self.ea, self.near_km / 4 * 1.001)
+        return self._grid
+
+    def scores(self, vi: np.ndarray, ei: np.ndarray, km=None) -> np.ndarray:
+        """Quantised model scores, continuity bonus included."""
+        s = scoring.enterprise_scores(self.va, self.ea, vi, ei, self.w, km)
         if self.cur:
             cur = self._cur_mask(vi, ei)
             s = s + self.w["continuity"] * cur
         return _quant(s)
+
+    def base_scores(self, vi, ei, km=None) -> np.ndarray:
+        """Quantised model scores without the continuity bonus (current pairs are always
+        candidates, so every pruned pair scores exactly this)."""
+        return _quant(scoring.enterprise_scores(self.va, self.ea, vi, ei, self.w, km))
+
+    def far_ub(self, r_km: float) -> np.ndarray:
+        """Per village, upper bound (micro-points, +1 for rounding) on pairs beyond ``r_km``."""
+        return _quant(scoring.far_bound(self.va, r_km, self.w)) + 1
 
     def _cur_mask(self, vi, ei):
         if self._cur_keys is None:
@@ -69,72 +167,115 @@ class _CoreModel:
         ei = np.tile(np.arange(E, dtype=np.int64), V)
         return ei, vi, self.scores(vi, ei), None
 
-    def geo_pairs(self, forced: list[tuple[int, int]]):
-        """Top-k pairs per village among enterprises within ``radius`` km (grid buckets), plus
-        forced pairs; returns also an upper bound (micro-points) on every other pair."""
-        va, ea, R, k = self.va, self.ea, self.radius, self.top_k
-        lat0 = float(np.mean(va.lat))
-        kx = 111.32 * math.cos(math.radians(lat0))
-        cell = R
-        vx, vy = np.floor(va.lon * kx / cell).astype(np.int64), np.floor(va.lat * 111.32 / cell)
-        ex, ey = np.floor(ea.lon * kx / cell).astype(np.int64), np.floor(ea.lat * 111.32 / cell)
-        vy, ey = vy.astype(np.int64), ey.astype(np.int64)
-        ekey = ex * 1_000_003 + ey
-        order = np.argsort(ekey, kind="stable")
-        skey = ekey[order]
-        V = len(va.lat)
-        ub = _quant(scoring.far_bound(va.mult, R, self.w)) + 1
+    def _top_k(self, vs, r_km, k, bound):
+        """Best ``k`` pairs within ``r_km`` of each village in ``vs``.  Returns the kept pairs
+        (m, v, base score), and per village of ``vs``: the (k+1)-th best base score maxed with
+        ``bound`` (a bound on every pruned pair, given that ``bound`` bounds the pairs beyond
+        ``r_km``), and the k-th best (-1 if fewer than k)."""
         out_m, out_v, out_q = [], [], []
-        vkey = vx * 1_000_003 + vy
-        for key in np.unique(vkey):
-            vs = np.flatnonzero(vkey == key)
-            cx, cy = key // 1_000_003, key % 1_000_003
-            if cy > 500_000:  # negative y wrapped by the modulo
-                cx, cy = cx + 1, cy - 1_000_003
-            es = []
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    kk = (cx + dx) * 1_000_003 + (cy + dy)
-                    a, b = np.searchsorted(skey, [kk, kk + 1])
-                    if b > a:
-                        es.append(order[a:b])
-            if not es:
-                continue
-            es = np.sort(np.concatenate(es))
-            # cheap local-planar prefilter (2 % margin), exact great-circle test after
-            dy = (ea.lat[es][None, :] - va.lat[vs][:, None]) * 111.32
-            dx = (ea.lon[es][None, :] - va.lon[vs][:, None]) * (
-                111.32 * np.cos(np.radians(va.lat[vs]))[:, None]
-            )
-            iv, ie = np.nonzero(dx * dx + dy * dy <= (1.02 * R) ** 2)
-            vi, ei = vs[iv], es[ie]
-            km = scoring.haversine_km(va.lat[vi], va.lon[vi], ea.lat[ei], ea.lon[ei])
-            near = km <= R
-            vi, ei = vi[near], ei[near]
-            q = self.scores(vi, ei)
-            # per village keep the k best; the (k+1)-th bounds the pruned near pairs
-            o = np.lexsort((ei, -q, vi))
-            vi, ei, q = vi[o], ei[o], q[o]
-            first = np.searchsorted(vi, vi, side="left")
-            rank = np.arange(len(vi)) - first
+        V = len(self.va.lat)
+        ub = bound.copy()
+        kth = np.full(V, -1, dtype=np.int64)
+        for vi, ei, h in self.grid.pairs(vs, r_km):
+            q = self.base_scores(vi, ei, scoring.hav_to_km(h))
+            vi, ei, q = _sort_by_score(vi, ei, q)
+            rank = _rank_in_group(vi)
             keep = rank < k
             nxt = rank == k
             ub[vi[nxt]] = np.maximum(ub[vi[nxt]], q[nxt])
+            last = rank == k - 1
+            kth[vi[last]] = q[last]
             out_m.append(ei[keep])
             out_v.append(vi[keep])
             out_q.append(q[keep])
-        m = np.concatenate(out_m) if out_m else np.zeros(0, np.int64)
-        v = np.concatenate(out_v) if out_v else np.zeros(0, np.int64)
-        q = np.concatenate(out_q) if out_q else np.zeros(0, np.int64)
+        z = np.zeros(0, np.int64)
+        cat = lambda xs: np.concatenate(xs) if xs else z  # noqa: E731
+        return cat(out_m), cat(out_v), cat(out_q), ub[vs], kth[vs]
+
+    def geo_pairs(self, forced: list[tuple[int, int]]):
+        """Candidate pairs (exact great-circle distances, grid buckets), plus forced and current
+        pairs; returns also ``ub``, an upper bound (micro-points) on every other pair.
+
+        First pass: the best ``top_k`` pairs within ``near_km`` of each village; pairs beyond are
+        bounded by ``far_ub(near_km)``.  A village whose k-th best near pair does not beat that
+        bound, or that has fewer than k near pairs, is redone with radius ``radius`` (bound
+        ``far_ub(radius)``).  Then :meth:`select` trims each list by contested capacity."""
+        V = len(self.va.lat)
+        k = self.top_k
+        allv = np.arange(V, dtype=np.int64)
+        b1 = self.far_ub(self.near_km)
+        m, v, q, ub, kth = self._top_k(allv, self.near_km, k, b1)
+        ext = np.flatnonzero(kth < b1)
+        if len(ext) and self.near_km < self.radius:
+            sel = ~np.isin(v, ext)
+            m2, v2, q2, ub2, _ = self._top_k(ext, self.radius, k, self.far_ub(self.radius))
+            m, v, q = (
+                np.concatenate([m[sel], m2]),
+                np.concatenate([v[sel], v2]),
+                np.concatenate([q[sel], q2]),
+            )
+            ub[ext] = ub2
+            v, m, q = _sort_by_score(v, m, q)
+        m, v = self.select(m, v, q, ub)
         extra = sorted(set(forced) | self.cur)
         if extra:
-            em = np.array([e for e, _ in extra], dtype=np.int64)
-            ev = np.array([v for _, v in extra], dtype=np.int64)
-            m, v = np.concatenate([m, em]), np.concatenate([v, ev])
-            q = np.concatenate([q, self.scores(ev, em)])
-            m, v, q = _dedupe(m, v, q, len(self.elig))
+            m = np.concatenate([m, np.array([e for e, _ in extra], dtype=np.int64)])
+            v = np.concatenate([v, np.array([vv for _, vv in extra], dtype=np.int64)])
+            m, v, _ = _dedupe(m, v, np.zeros(len(m), np.int64), len(self.elig))
+        q = self.scores(v, m)
         assert len(ub) == V
         return m, v, q, ub
+
+    def select(self, m, v, q, ub):
+        """Capacity-aware trimming of the candidate lists (grouped by village, best first).
+
+        An enterprise on the lists of n villages counts ``capacity / n`` towards each of them.
+        A village keeps its ``min_k`` best candidates, then further ones while the capacity
+        shares kept so far are below ``share_target x core`` slots, and role holders while the
+        shares of that role's holders are below ``share_target x min_r``.  In a town whose
+        villages all want the same few enterprises the lists therefore grow, so the restricted
+        problem stays feasible with short lists elsewhere.  ``ub`` (updated in place) is raised
+        to the best dropped score, so it still bounds every pair that is not a candidate."""
+        if not len(m):
+            return m, v
+        pop = np.bincount(m, minlength=len(self.elig))
+        share = self.cap[m] / pop[m]
+        first = _group_first(v)
+        rank = np.arange(len(v)) - first
+
+        def before(x):  # sum of x over the earlier entries of the same village
+            c = np.cumsum(x) - x
+            return c - c[first]
+
+        keep = (rank < self.min_k) | (before(share) < self.share_target * self.inst.rules.core)
+        for r, mn in enumerate(self.role_min):
+            if mn > 0:
+                h = self.holds[m, r]
+                keep |= h & (before(share * h) < self.share_target * mn)
+                keep |= h & (before(h.astype(np.int64)) < self.role_k * mn)
+        drop = ~keep
+        np.maximum.at(ub, v[drop], q[drop])
+        return m[keep], v[keep]
+
+
+def _group_first(v: np.ndarray) -> np.ndarray:
+    """For a grouped array (equal values adjacent): index of each entry's group start."""
+    n = len(v)
+    starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]]) if n else np.zeros(0, np.int64)
+    return np.repeat(starts, np.diff(np.r_[starts, n]))
+
+
+def _rank_in_group(v: np.ndarray) -> np.ndarray:
+    return np.arange(len(v)) - _group_first(v)
+
+
+def _sort_by_score(v, m, q):
+    """Sort pairs by village, then score descending (ties in input order)."""
+    if len(q) and q.min() >= 0 and q.max() < 1 << 40 and v.max() < 1 << 22:
+        o = np.argsort((v << 40) | ((1 << 40) - 1 - q), kind="stable")
+    else:
+        o = np.lexsort((-q, v))
+    return v[o], m[o], q[o]
 
 
 def _dedupe(m, v, q, n_members):
@@ -384,24 +525,27 @@ def solve(
     per_v: list[dict[str, list]] = [{"core": [], "chamber": [], "partners": []} for _ in range(V)]
     vq = np.zeros(V, dtype=np.int64)
     key_of = {"enterprise": "core", "chamber": "chamber", "partner": "partners"}
+    fixed_set = set(inst.fixed)
+    parts = ("need", "market", "labour", "distance", "multiplier")
     for pool in ("enterprise", "chamber", "partner"):
         p = problems[pool]
         idx = np.flatnonzero(chosen[pool])
         np.add.at(vq, p.v[idx], p.q[idx])
+        cols: dict[str, list] = {}
         if pool == "enterprise" and core_model is not None and len(idx):
             comp = scoring.enterprise_components(
                 core_model.va, core_model.ea, p.v[idx], p.m[idx], w
             )
-        for n, j in enumerate(idx):
-            m, v = int(p.m[j]), int(p.v[j])
+            cols = {k: [round(x, 4) for x in comp[k].tolist()] for k in parts}
+            cols["km"] = [round(x, 2) for x in comp["km"].tolist()]
+        slot = key_of[pool]
+        ms, vs, qs = p.m[idx].tolist(), p.v[idx].tolist(), p.q[idx].tolist()
+        for n, (m, v, qj) in enumerate(zip(ms, vs, qs, strict=True)):
             if pool == "enterprise":
                 mid = elig[m].id
                 if core_model is not None:
-                    ex = {
-                        k: round(float(comp[k][n]), 4)
-                        for k in ("need", "market", "labour", "distance", "multiplier")
-                    }
-                    ex["km"] = round(float(comp["km"][n]), 2)
+                    ex = {k: cols[k][n] for k in parts}
+                    ex["km"] = cols["km"][n]
                     ex["continuity"] = 1.0 if (m, v) in core_model.cur else 0.0
                 else:
                     ex = {"source": "instance"}
@@ -409,17 +553,17 @@ def solve(
                 mid, ex = inst.chambers[m].id, dict(ch_expl[(m, v)])
             else:
                 mid, ex = inst.partners[m].id, dict(pa_expl[(m, v)])
-            ex["score"] = _fmt(int(p.q[j]))
-            if (mid, inst.villages[v].id) in set(inst.fixed):
+            ex["score"] = _fmt(qj)
+            if fixed_set and (mid, inst.villages[v].id) in fixed_set:
                 ex["fixed"] = True
-            per_v[v][key_of[pool]].append((-int(p.q[j]), mid, ex))
+            per_v[v][slot].append((-qj, mid, ex))
 
     alliances = []
     for i, vil in enumerate(inst.villages):
         a: dict[str, Any] = {"village": vil.id}
         expl: dict[str, Any] = {}
         for k in ("core", "chamber", "partners"):
-            items = sorted(per_v[i][k], key=lambda x: (x[0], x[1]))
+            items = sorted(per_v[i][k], key=_rank_key)
             a[k] = [x[1] for x in items]
             expl[k] = {x[1]: x[2] for x in items}
         a["score"] = _fmt(int(vq[i]))
@@ -444,6 +588,10 @@ def solve(
         "certificate": stats.get("certificate"),
         "seconds": seconds,
     }
+
+
+def _rank_key(x):
+    return x[0], x[1]
 
 
 def _arr3(rows):
@@ -509,6 +657,8 @@ def _solve_core(p, core_model, far_ub, industry, msi, time_limit, t0, mip_gap, r
             if out is not None:
                 return out
             core_model.top_k *= widen
+            core_model.min_k *= widen
+            core_model.role_k *= widen
             m, v, q, far_ub = core_model.geo_pairs(_fixed_pairs(p))
             p = _with_pairs(
                 p, *_sort_pairs(m, v, q), fixed_keys=p.v[p.fixed] * p.n_members + p.m[p.fixed]
@@ -580,63 +730,111 @@ def _solve_core(p, core_model, far_ub, industry, msi, time_limit, t0, mip_gap, r
 
 def _solve_pruned(p: SlotProblem, cmod: _CoreModel, far_ub: np.ndarray, rounds: int, stats):
     """Flow on geographic candidates, then price every pruned pair with the flow duals; add
-    violators and repeat.  Certified optimal when no pruned pair can improve."""
-    R = len(p.role_min)
+    violators (warm-started re-solve) and repeat.  Certified optimal when no pruned pair can
+    improve."""
     E = p.n_members
-    mask_e = p.member_roles
     added_total = 0
+    far_R = cmod.far_ub(cmod.radius)
+    res = solve_flow(p, keep_arcs=True)
+    if not res.feasible:
+        return None
+    pm, pv, pq = p.m, p.v, p.q
+    is_fixed = np.zeros(len(pq), dtype=bool)
+    is_fixed[p.fixed] = True
     for it in range(rounds):
-        res = solve_flow(p, keep_arcs=True)
-        if not res.feasible:
-            return None
-        d = potentials(res)
+        d = tighten(res, potentials(res))
         dm = d[res.member_node]
-        thr = pair_thresholds(res, d, mask_e, R)  # (V, 2**R)
-        min_d = np.full(1 << R, np.iinfo(np.int64).max // 4, dtype=np.int64)
-        np.minimum.at(min_d, mask_e, dm)
+        thr = slot_prices(res, d)  # (V, 1 + classes): potential of the arc's head node
+        col = res.member_class + 1
         # screen: the loosest price any pruned pair at v must beat, per role class
-        present = np.unique(mask_e)
+        min_d = np.full(thr.shape[1], np.iinfo(np.int64).max // 4, dtype=np.int64)
+        np.minimum.at(min_d, col, dm)
+        present = np.unique(col)
         slack = (min_d[present][None, :] - thr[:, present]).min(axis=1)
         flagged = np.flatnonzero(far_ub > slack)
-        new_m, new_v = [], []
+        key = np.sort(pv * E + pm)
         max_viol = np.zeros(p.n_villages, dtype=np.int64)
-        key = np.sort(p.v * E + p.m)
-        for start in range(0, len(flagged), max(1, 4_000_000 // max(E, 1))):
-            vs = flagged[start : start + max(1, 4_000_000 // max(E, 1))]
+        new_m, new_v = [], []
+
+        # near-violators are added too, so that one re-solve usually suffices
+        margin = cmod.price_margin if it < rounds - 1 else 0
+        n_bad: list[int] = []
+        ctx = (dm, thr, col, key, E, max_viol, new_m, new_v, margin, n_bad)
+
+        # exact pricing of the pairs within R of each flagged village ...
+        for vi, ei, h in cmod.grid.pairs(flagged, cmod.radius):
+            _price(ctx, vi, ei, cmod.base_scores(vi, ei, scoring.hav_to_km(h)))
+        # ... and of every pair of the (rare) villages where even the far bound is not enough
+        far_flag = flagged[far_R[flagged] > slack[flagged]]
+        step = max(1, 4_000_000 // max(E, 1))
+        for start in range(0, len(far_flag), step):
+            vs = far_flag[start : start + step]
             vi = np.repeat(vs, E)
             ei = np.tile(np.arange(E, dtype=np.int64), len(vs))
-            q = cmod.scores(vi, ei)
-            viol = q - (dm[ei] - thr[vi, mask_e[ei]])
-            k = vi * E + ei
-            pos = np.minimum(np.searchsorted(key, k), len(key) - 1)
-            pruned = key[pos] != k
-            bad = pruned & (viol > 0)
-            np.maximum.at(max_viol, vi[bad], viol[bad])
-            new_m.append(ei[bad])
-            new_v.append(vi[bad])
-        n_new = int(sum(len(x) for x in new_m))
+            _price(ctx, vi, ei, cmod.base_scores(vi, ei))
+        nm = np.concatenate(new_m) if new_m else np.zeros(0, np.int64)
+        nv = np.concatenate(new_v) if new_v else np.zeros(0, np.int64)
+        if len(nm):
+            nm, nv, _ = _dedupe(nm, nv, np.zeros(len(nm), np.int64), E)
+        n_new = len(nm)
+        n_viol = int(sum(n_bad))
+        flow = res.arcs[4]
+        chosen = is_fixed.copy()
+        has_arc = res.pair_arc >= 0
+        chosen[has_arc] = flow[res.pair_arc[has_arc]] > 0
+        objective = int(pq[chosen].sum())
         stats["certificate"] = {
             "method": "flow duals (Bellman-Ford potentials), pruned pairs priced",
             "rounds": it + 1,
-            "candidate_pairs": int(len(p.q)),
+            "candidate_pairs": int(len(pq)),
             "villages_screened_out": int(p.n_villages - len(flagged)),
             "villages_priced_exactly": int(len(flagged)),
             "pairs_added": added_total,
-            "violations_left": n_new,
+            "violations_left": n_viol,
         }
-        if n_new == 0:
-            return res.chosen, res.objective, "optimal", p
-        if it == rounds - 1:
+        if n_viol == 0 or it == rounds - 1:
             # z* <= z + sum over villages of hi x (largest improvement of a pruned pair there)
-            bound = res.objective + int((max_viol * p.hi).sum())
-            return res.chosen, bound, "feasible", p
-        nm, nv = np.concatenate(new_m), np.concatenate(new_v)
-        added_total += len(nm)
-        m = np.concatenate([p.m, nm])
-        v = np.concatenate([p.v, nv])
-        q = np.concatenate([p.q, cmod.scores(nv, nm)])
-        p = _with_pairs(p, *_sort_pairs(m, v, q), fixed_keys=p.v[p.fixed] * E + p.m[p.fixed])
+            bound = objective + int((max_viol * p.hi).sum())
+            o = np.lexsort((pm, pv))
+            rank = np.empty(len(o), dtype=np.int64)
+            rank[o] = np.arange(len(o))
+            p = SlotProblem(
+                pool=p.pool,
+                n_members=p.n_members,
+                cap=p.cap,
+                n_villages=p.n_villages,
+                lo=p.lo,
+                hi=p.hi,
+                role_min=p.role_min,
+                member_roles=p.member_roles,
+                m=pm[o],
+                v=pv[o],
+                q=pq[o],
+                fixed=np.sort(rank[np.flatnonzero(is_fixed)]),
+            )
+            return chosen[o], bound, "optimal" if n_viol == 0 else "feasible", p
+        added_total += n_new
+        nq = cmod.scores(nv, nm)
+        res = add_pair_arcs(res, d, nm, nv, nq)
+        pm, pv, pq = np.concatenate([pm, nm]), np.concatenate([pv, nv]), np.concatenate([pq, nq])
+        is_fixed = np.concatenate([is_fixed, np.zeros(n_new, dtype=bool)])
     raise AssertionError("unreachable")
+
+
+def _price(ctx, vi, ei, q) -> None:
+    """Record the pruned pairs among (vi, ei, q) whose arc has a negative reduced cost (the
+    violators), and those to add: violators and pairs within ``margin`` of violating."""
+    dm, thr, col, key, E, max_viol, new_m, new_v, margin, n_bad = ctx
+    viol = q - (dm[ei] - thr[vi, col[ei]])
+    k = vi * E + ei
+    pos = np.minimum(np.searchsorted(key, k), len(key) - 1)
+    pruned = key[pos] != k
+    bad = pruned & (viol > 0)
+    np.maximum.at(max_viol, vi[bad], viol[bad])
+    n_bad.append(int(bad.sum()))
+    add = pruned & (viol > -margin)
+    new_m.append(ei[add])
+    new_v.append(vi[add])
 
 
 def _fixed_pairs(p: SlotProblem) -> list[tuple[int, int]]:
