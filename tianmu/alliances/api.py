@@ -9,7 +9,7 @@ import datetime
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from tianmu.alliances.filtersets import (
     AllianceFilterSet,
@@ -220,7 +220,7 @@ def program_create(request, payload: ProgramIn):
     ensure_can_create(user, Program)
     form = bind_form(ProgramForm, payload_of(payload), user=user)
     program = object_save(user=user, instance=form.instance)
-    return 201, _programs(user).get(pk=program.pk)
+    return Status(201, _programs(user).get(pk=program.pk))
 
 
 @router.patch("/programs/{int:program_id}", response=ProgramOut, summary="Change a programme")
@@ -236,7 +236,7 @@ def program_update(request, program_id: int, payload: ProgramIn):
 def program_delete(request, program_id: int):
     user = user_of(request)
     object_delete(user=user, instance=get_editable_or_404(user, Program, program_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- Alliances --------------------------------------------------------------------------------
@@ -295,7 +295,7 @@ def alliance_create(request, payload: AllianceIn):
     ensure_can_create(user, Alliance)
     form = bind_form(AllianceForm, payload_of(payload), user=user)
     alliance = object_save(user=user, instance=form.instance)
-    return 201, _alliance_detail(user, alliance.pk)
+    return Status(201, _alliance_detail(user, alliance.pk))
 
 
 @router.patch(
@@ -317,7 +317,7 @@ def alliance_update(request, alliance_id: int, payload: AllianceIn):
 def alliance_delete(request, alliance_id: int):
     user = user_of(request)
     object_delete(user=user, instance=get_editable_or_404(user, Alliance, alliance_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -341,7 +341,7 @@ def member_create(request, alliance_id: int, payload: MemberIn):
     user = user_of(request)
     alliance = get_editable_or_404(user, Alliance.objects.select_related("program"), alliance_id)
     form = bind_form(AllianceMemberForm, payload_of(payload), user=user, alliance=alliance)
-    return 201, member_add(user=user, member=form.instance)
+    return Status(201, member_add(user=user, member=form.instance))
 
 
 @router.post(
@@ -396,7 +396,7 @@ def pairing_add(request, payload: PairingIn):
     ensure_can_create(user, Pairing)
     form = bind_form(PairingForm, payload_of(payload), user=user)
     pairing = pairing_create(user=user, pairing=form.instance)
-    return 201, _pairings(user).get(pk=pairing.pk)
+    return Status(201, _pairings(user).get(pk=pairing.pk))
 
 
 @router.post(

@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from tianmu.alliances.api import VillageRef
 from tianmu.commerce.filtersets import (
@@ -469,7 +469,7 @@ def product_create(request, payload: ProductIn):
     ensure_can_create(user, Product)
     form = bind_form(ProductForm, _strs(payload_of(payload), "price"), user=user)
     product = product_save(user=user, product=form.instance)
-    return 201, _products(user).get(pk=product.pk)
+    return Status(201, _products(user).get(pk=product.pk))
 
 
 @router.patch("/products/{int:product_id}", response=ProductOut, summary="Change a product")
@@ -486,7 +486,7 @@ def product_update(request, product_id: int, payload: ProductIn):
 def product_remove(request, product_id: int):
     user = user_of(request)
     product_delete(user=user, product=get_editable_or_404(user, Product, product_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- Agreements -------------------------------------------------------------------------------
@@ -524,7 +524,7 @@ def agreement_create(request, payload: AgreementIn):
     ensure_can_create(user, Agreement)
     form = bind_form(AgreementForm, payload_of(payload), user=user)
     agreement = agreement_save(user=user, agreement=form.instance)
-    return 201, _agreement_detail(user, agreement.pk)
+    return Status(201, _agreement_detail(user, agreement.pk))
 
 
 @router.patch(
@@ -552,7 +552,7 @@ def agreement_line_create(request, agreement_id: int, payload: LineIn):
     agreement = get_editable_or_404(user, Agreement, agreement_id)
     data = _strs(payload_of(payload), "quantity", "unit_price")
     form = bind_form(AgreementLineForm, data, user=user, agreement=agreement)
-    return 201, agreement_line_save(user=user, line=form.instance)
+    return Status(201, agreement_line_save(user=user, line=form.instance))
 
 
 @router.delete(
@@ -566,7 +566,7 @@ def agreement_line_remove(request, agreement_id: int, line_id: int):
         user, AgreementLine.objects.filter(agreement_id=agreement_id), line_id
     )
     agreement_line_delete(user=user, line=line)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -614,7 +614,7 @@ def call_off_add(request, agreement_id: int, payload: CallOffIn):
     agreement = get_editable_or_404(user, Agreement, agreement_id)
     data = _strs(payload_of(payload), "quantity")
     form = _form(CallOffForm, data, agreement=agreement)
-    return 201, call_off_create(user=user, agreement=agreement, **form.cleaned_data)
+    return Status(201, call_off_create(user=user, agreement=agreement, **form.cleaned_data))
 
 
 # --- Agreement deliveries ---------------------------------------------------------------------
@@ -668,7 +668,7 @@ def delivery_add(request, agreement_id: int, payload: DeliveryIn):
         call_off=data.get("call_off"),
         corrects=data.get("corrects"),
     )
-    return 201, _deliveries(user).get(pk=delivery.pk)
+    return Status(201, _deliveries(user).get(pk=delivery.pk))
 
 
 @router.get("/deliveries/{int:delivery_id}", response=DeliveryOut, summary="Get a delivery")
@@ -740,7 +740,7 @@ def order_create(request, payload: OrderIn):
     if errors:
         raise InvalidInput(errors)
     order = order_place(user=user, order=form.instance, lines=lines)
-    return 201, _orders(user).get(pk=order.pk)
+    return Status(201, _orders(user).get(pk=order.pk))
 
 
 @router.patch("/orders/{int:order_id}", response=OrderOut, summary="Change an order")
@@ -793,7 +793,7 @@ def order_delivery_add(request, order_id: int, payload: OrderDeliveryIn):
     delivery = order_delivery_report(
         user=user, order=order, corrects=data.get("corrects"), **form.cleaned_data
     )
-    return 201, delivery
+    return Status(201, delivery)
 
 
 @router.post(
@@ -855,7 +855,7 @@ def payment_add(request, order_id: int, payload: PaymentIn):
     corrects = data.pop("corrects", None)
     form = _form(PaymentForm, data)
     payment = payment_report(user=user, order=order, corrects=corrects, **form.cleaned_data)
-    return 201, payment
+    return Status(201, payment)
 
 
 @router.post(

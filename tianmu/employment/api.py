@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from tianmu.core.api import (
     InvalidInput,
@@ -282,7 +282,9 @@ def _workshop_write(user, form) -> Workshop:
 def workshop_create(request, payload: WorkshopIn):
     user = user_of(request)
     ensure_can_create(user, Workshop)
-    return 201, _workshop_write(user, bind_form(WorkshopForm, payload_of(payload), user=user))
+    return Status(
+        201, _workshop_write(user, bind_form(WorkshopForm, payload_of(payload), user=user))
+    )
 
 
 @router.patch("/workshops/{int:pk}", response=WorkshopOut, summary="Change a workshop")
@@ -321,7 +323,7 @@ def position_create(request, payload: PositionIn):
     ensure_can_create(user, Position)
     data = _money_payload(payload_of(payload), "pay_rate_yuan")
     position = position_save(user=user, position=bind_form(PositionForm, data, user=user).instance)
-    return 201, _positions(user).get(pk=position.pk)
+    return Status(201, _positions(user).get(pk=position.pk))
 
 
 @router.patch("/positions/{int:pk}", response=PositionOut, summary="Change a position")
@@ -373,7 +375,7 @@ def person_create(request, payload: PersonIn):
     person = person_save(
         user=user, person=bind_form(PersonForm, payload_of(payload), user=user).instance
     )
-    return 201, _person_detail(user, person.pk)
+    return Status(201, _person_detail(user, person.pk))
 
 
 @router.patch("/people/{int:pk}", response=PersonDetailOut, summary="Change a person")
@@ -399,7 +401,7 @@ def person_reveal_value(request, pk: int, payload: RevealIn):
         value = person_reveal(user=user, person=person, field=payload.field)
     except PermissionDenied as exc:
         # The person is visible, so saying “not allowed” leaks nothing; a 404 would mislead.
-        return 403, {"detail": str(exc)}
+        return Status(403, {"detail": str(exc)})
     return {"field": payload.field, "value": value}
 
 
@@ -435,7 +437,7 @@ def placement_create(request, payload: PlacementIn):
     ensure_can_create(user, Placement)
     form = bind_form(PlacementForm, payload_of(payload), user=user)
     placement = placement_report(user=user, placement=form.instance)
-    return 201, _placements(user).get(pk=placement.pk)
+    return Status(201, _placements(user).get(pk=placement.pk))
 
 
 @router.patch("/placements/{int:pk}", response=PlacementOut, summary="Change a placement")
@@ -494,4 +496,4 @@ def earning_set(request, pk: int, payload: EarningIn):
         month=form.cleaned_data["month"],
         amount_yuan=form.cleaned_data["amount_yuan"],
     )
-    return 201, earning
+    return Status(201, earning)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tianmu.core.api import (
@@ -125,7 +125,7 @@ def event_detail(request, pk: int):
 def event_create(request, payload: EventIn):
     user = user_of(request)
     ensure_can_create(user, Event)
-    return 201, _write(user, bind_form(EventForm, payload_of(payload), user=user))
+    return Status(201, _write(user, bind_form(EventForm, payload_of(payload), user=user)))
 
 
 @router.patch("/events/{int:pk}", response=EventOut, summary="Change an event")
@@ -140,7 +140,7 @@ def event_update(request, pk: int, payload: EventIn):
 def event_delete(request, pk: int):
     user = user_of(request)
     object_delete(user=user, instance=get_editable_or_404(user, Event, pk))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/events/{int:pk}/photos", response={201: EventOut}, summary="Add a photo (multipart)")
@@ -156,4 +156,4 @@ def event_photo(request, pk: int, image: File[UploadedFile], caption: Form[Photo
         user=user, event=event, image=form.cleaned_data["image"],
         caption=form.cleaned_data["caption"],
     )  # fmt: skip
-    return 201, _events(user).get(pk=pk)
+    return Status(201, _events(user).get(pk=pk))

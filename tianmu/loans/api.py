@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from tianmu.core.api import (
     InvalidInput,
@@ -318,7 +318,7 @@ def product_create(request, payload: ProductIn):
     ensure_can_create(user, LoanProduct)
     form = bind_form(LoanProductForm, _strings(payload_of(payload)), user=user)
     product = services.product_save(user=user, product=form.instance)
-    return 201, _products(user).get(pk=product.pk)
+    return Status(201, _products(user).get(pk=product.pk))
 
 
 @router.patch("/loan-products/{int:pk}", response=ProductOut, summary="Change a loan product")
@@ -353,7 +353,7 @@ def credit_line_create(request, payload: CreditLineIn):
     ensure_can_create(user, CreditLine)
     form = bind_form(CreditLineForm, _strings(payload_of(payload)), user=user)
     line = services.credit_line_save(user=user, credit_line=form.instance)
-    return 201, _credit_lines(user).get(pk=line.pk)
+    return Status(201, _credit_lines(user).get(pk=line.pk))
 
 
 # --- Loans ------------------------------------------------------------------------------------
@@ -404,7 +404,7 @@ def loan_create(request, payload: LoanIn):
     ensure_can_create(user, Loan)
     form = bind_form(LoanForm, _strings(payload_of(payload)), user=user)
     loan = services.loan_apply(user=user, loan=form.instance)
-    return 201, _loan_detail(user, loan.pk)
+    return Status(201, _loan_detail(user, loan.pk))
 
 
 @router.patch("/loans/{int:pk}", response=LoanDetailOut, summary="Change an application")

@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from tianmu.alliances.api import AllianceRef, ProgramRef, VillageRef
 from tianmu.alliances.models import Program
@@ -212,7 +212,7 @@ def run_start(request, payload: RunIn):
         weights=cd["weights"],
         time_limit=cd.get("time_limit"),
     )
-    return _status(run), _detail(user, run.pk)
+    return Status(_status(run), _detail(user, run.pk))
 
 
 @router.get(
@@ -242,7 +242,7 @@ def run_again(request, run_id: int):
     user = user_of(request)
     run = get_editable_or_404(user, MatchingRun, run_id)
     again = run_rerun(user=user, run=run)
-    return _status(again), _detail(user, again.pk)
+    return Status(_status(again), _detail(user, again.pk))
 
 
 @router.post(
@@ -277,4 +277,4 @@ def run_accept(request, run_id: int, payload: AcceptIn):
         "created": created,
         "proposals": rows,
     }
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from tianmu.alliances.api import AllianceRef, VillageRef
 from tianmu.commerce.models import Agreement
@@ -285,7 +285,7 @@ def project_create(request, payload: ProjectIn):
     ensure_can_create(user, Project)
     form = bind_form(ProjectForm, _project_payload(payload), user=user)
     project = project_save(user=user, project=form.instance)
-    return 201, _project_detail(request, project.pk)
+    return Status(201, _project_detail(request, project.pk))
 
 
 @router.patch("/projects/{int:project_id}", response=ProjectDetailOut, summary="Change a project")
@@ -327,7 +327,7 @@ def participant_create(request, project_id: int, payload: ParticipantIn):
     project = get_editable_or_404(user, Project, project_id)
     form = bind_form(ProjectVillageForm, payload_of(payload), user=user, project=project)
     participant = participant_save(user=user, participant=form.instance)
-    return 201, _participations(user).get(pk=participant.pk)
+    return Status(201, _participations(user).get(pk=participant.pk))
 
 
 @router.delete(
@@ -341,7 +341,7 @@ def participant_delete(request, project_id: int, participant_id: int):
         user, ProjectVillage.objects.filter(project_id=project_id), participant_id
     )
     participant_remove(user=user, participant=participant)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Progress updates -------------------------------------------------------------------------
@@ -371,7 +371,7 @@ def update_create(request, project_id: int, payload: UpdateIn):
     project = get_editable_or_404(user, Project.objects.select_related("village__area"), project_id)
     form = bind_form(ProjectUpdateForm, payload_of(payload), user=user, project=project)
     update = update_save(user=user, update=form.instance)
-    return 201, _updates(user).get(pk=update.pk)
+    return Status(201, _updates(user).get(pk=update.pk))
 
 
 @router.patch(

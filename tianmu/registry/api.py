@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from tianmu.core.api import (
     Page,
@@ -228,7 +228,7 @@ def area_create(request, payload: AreaIn):
     user = user_of(request)
     ensure_can_create(user, Area)
     form = bind_form(AreaForm, payload_of(payload), user=user)
-    return 201, object_save(user=user, instance=form.instance)
+    return Status(201, object_save(user=user, instance=form.instance))
 
 
 @router.patch("/areas/{int:area_id}", response=AreaOut, summary="Change an area")
@@ -243,7 +243,7 @@ def area_update(request, area_id: int, payload: AreaIn):
 def area_delete(request, area_id: int):
     user = user_of(request)
     object_delete(user=user, instance=get_editable_or_404(user, Area, area_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- Villages ---------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def village_create(request, payload: VillageIn):
     ensure_can_create(user, Village)
     form = bind_form(VillageForm, _village_payload(payload), user=user)
     village = village_save(user=user, village=form.instance, area=form.area)
-    return 201, _villages(user).get(pk=village.pk)
+    return Status(201, _villages(user).get(pk=village.pk))
 
 
 @router.patch("/villages/{int:village_id}", response=VillageOut, summary="Change a village")
@@ -301,7 +301,7 @@ def village_remove(request, village_id: int):
     user = user_of(request)
     village = get_editable_or_404(user, Village.objects.select_related("area"), village_id)
     village_delete(user=user, village=village)
-    return 204, None
+    return Status(204, None)
 
 
 @router.put(
@@ -332,7 +332,7 @@ def village_income_delete(request, village_id: int, year: int):
     if income is None:
         raise Http404
     object_delete(user=user, instance=income)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Organisations ----------------------------------------------------------------------------
@@ -384,7 +384,7 @@ def organization_create(request, payload: OrganizationIn):
     ensure_can_create(user, Organization)
     form = bind_form(OrganizationForm, payload_of(payload), user=user)
     org = _organization_save(user, form)
-    return 201, _organization_detail(user, org.pk)
+    return Status(201, _organization_detail(user, org.pk))
 
 
 @router.patch(
@@ -406,7 +406,7 @@ def organization_update(request, org_id: int, payload: OrganizationIn):
 def organization_delete(request, org_id: int):
     user = user_of(request)
     object_delete(user=user, instance=get_editable_or_404(user, Organization, org_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -429,8 +429,9 @@ def chamber_member_add(request, org_id: int, payload: ChamberMemberIn):
     data = {"chamber": chamber.pk, "enterprise": payload.enterprise}
     form = bind_form(ChamberMembershipForm, data, user=user)
     membership = object_save(user=user, instance=form.instance)
-    return 201, ChamberMembership.objects.select_related("chamber", "enterprise").get(
-        pk=membership.pk
+    return Status(
+        201,
+        ChamberMembership.objects.select_related("chamber", "enterprise").get(pk=membership.pk),
     )
 
 
@@ -443,4 +444,4 @@ def chamber_member_remove(request, org_id: int, membership_id: int):
     user = user_of(request)
     memberships = editable_by(user, ChamberMembership).filter(chamber_id=org_id)
     object_delete(user=user, instance=get_editable_or_404(user, memberships, membership_id))
-    return 204, None
+    return Status(204, None)
