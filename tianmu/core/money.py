@@ -10,12 +10,15 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
+MILLION = Decimal(1_000_000)
+BILLION = Decimal(1_000_000_000)
 
 
 def to_money(value) -> Decimal:
@@ -41,19 +44,38 @@ def line_amount(quantity, unit_price) -> Decimal:
 
 
 def format_yuan(value) -> str:
-    """A human form of an amount: “8,123.50元”, “31.25万元”, “1.35亿元” (unit by size)."""
+    """A human form of an amount in the reader's language.
+
+    Chinese readers count in 万 and 亿: “8,123.50 元”, “31.25 万元”, “1.35 亿元”. English readers
+    count in thousands: “¥8,123.50”, “¥312,500.00”, “¥1.35 million”, “¥1.35 billion”.
+    """
     amount = to_money(value)
     size = abs(amount)
-    if size >= YI:
-        shown = (amount / YI).quantize(CENT, rounding=ROUND_HALF_UP)
-        template = _("%(amount)s hundred-million yuan")
-    elif size >= WAN:
-        shown = (amount / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
-        template = _("%(amount)s ten-thousand yuan")
+    if (get_language() or "").startswith("zh"):
+        if size >= YI:
+            shown, template = amount / YI, _("%(amount)s hundred-million yuan")
+        elif size >= WAN:
+            shown, template = amount / WAN, _("%(amount)s ten-thousand yuan")
+        else:
+            shown, template = amount, _("%(amount)s yuan")
     else:
-        shown = amount
-        template = _("%(amount)s yuan")
+        sign = "-" if amount < 0 else ""
+        if size >= BILLION:
+            shown, template = size / BILLION, sign + "¥%(amount)s billion"
+        elif size >= MILLION:
+            shown, template = size / MILLION, sign + "¥%(amount)s million"
+        else:
+            shown, template = size, sign + "¥%(amount)s"
+    shown = shown.quantize(CENT, rounding=ROUND_HALF_UP)
     return template % {"amount": f"{shown:,.2f}"}
+
+
+def format_yuan_exact(value) -> str:
+    """Every fen, where the exact figure matters: “312,345.00 元” / “¥312,345.00”."""
+    amount = to_money(value)
+    if (get_language() or "").startswith("zh"):
+        return _("%(amount)s yuan") % {"amount": f"{amount:,.2f}"}
+    return ("-" if amount < 0 else "") + f"¥{abs(amount):,.2f}"
 
 
 def validate_positive(value) -> None:

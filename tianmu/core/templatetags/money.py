@@ -6,9 +6,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext as _
 
-from tianmu.core.money import format_yuan, to_money
+from tianmu.core.money import format_yuan, format_yuan_exact
 
 register = template.Library()
 
@@ -24,4 +23,4 @@ def yuan(value):
 def yuan_exact(value):
     if value is None or value == "":
         return "—"
-    return _("%(amount)s yuan") % {"amount": f"{to_money(value):,.2f}"}
+    return format_yuan_exact(value)
