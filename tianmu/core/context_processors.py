@@ -33,7 +33,7 @@ NAV = [
         ],
     ),
     (
-        _("Industry"),
+        _("Industry instruments"),
         [
             ("projects:project_list", _("Projects"), ALL),
             ("commerce:agreement_list", _("Subscription agreements"), ALL),

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from tianmu.core.api import InvalidInput, json_value, user_of
 from tianmu.core.filtersets import area_from_code
 from tianmu.core.scoping import visible_to
-from tianmu.dashboard.selectors import Period, kpis
+from tianmu.dashboard.selectors import Period, kpis, public_counties, public_kpis
 from tianmu.registry.models import Area
 
 router = Router(tags=["dashboard"])
@@ -53,4 +53,37 @@ def kpi_values(request, params: Query[KpiParams]):
     if errors:
         raise InvalidInput(errors)
     values = kpis(user=user, period=Period(params.from_, params.to), area=area)
+    return {key: json_value(value) for key, value in values.items()}
+
+
+@router.get(
+    "/public/kpis",
+    auth=None,
+    response=dict[str, Any],
+    summary="Public aggregate figures of a county (no sign-in)",
+    description=(
+        "The same figures as /kpis for a whole county that runs a programme, for the public: "
+        "aggregates only, no records and no personal data. `area` is the county's division "
+        "code (default: the first county with a programme)."
+    ),
+)
+def public_kpi_values(request, params: Query[KpiParams]):
+    counties = public_counties()
+    if params.area and params.area.strip():
+        area = area_from_code(params.area)
+        county = counties.filter(pk=area.pk).first() if area is not None else None
+    else:
+        county = counties.first()
+    if county is None:
+        raise InvalidInput(
+            {
+                "area": [
+                    _("No county with a programme has the division code “%(code)s”.")
+                    % {"code": (params.area or "").strip()}
+                ]
+            }
+        )
+    if params.from_ and params.to and params.to < params.from_:
+        raise InvalidInput({"to": [_("The end date cannot be before the start date.")]})
+    values = public_kpis(county=county, period=Period(params.from_, params.to))
     return {key: json_value(value) for key, value in values.items()}

@@ -149,3 +149,27 @@ def enterprises_count(ctx: KpiContext) -> int:
 def villages_paired_count(ctx: KpiContext) -> int:
     """Distinct villages with a pairing active in the period."""
     return _active_pairings(ctx).values("village_id").distinct().count()
+
+
+# --- The public view -------------------------------------------------------------------------
+
+
+def public_counties():
+    """Counties that run a programme: the public may see their aggregate figures."""
+    return Area.objects.filter(level="county", programs__isnull=False).distinct().order_by("code")
+
+
+def public_viewer(county: Area):
+    """An unsaved, read-only user who sees exactly one county, like a leader would.
+
+    The public gets aggregates only: the same figures, computed through the same scoping,
+    and never a list of records or a name (the public page and endpoint show figures only).
+    """
+    from tianmu.accounts.choices import Role
+    from tianmu.accounts.models import User
+
+    return User(username="public", role=Role.LEADER, scope_area=county)
+
+
+def public_kpis(*, county: Area, period: Period | None = None) -> dict[str, object]:
+    return kpis(user=public_viewer(county), period=period)

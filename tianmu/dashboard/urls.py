@@ -5,4 +5,7 @@ from django.urls import path
 from tianmu.dashboard import views
 
 app_name = "dashboard"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("public/", views.public, name="public"),
+]

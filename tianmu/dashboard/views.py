@@ -17,7 +17,14 @@ from tianmu.alliances.models import Alliance, DateRangeMixin, Pairing
 from tianmu.core.filtersets import area_from_code
 from tianmu.core.money import format_yuan
 from tianmu.core.scoping import visible_to
-from tianmu.dashboard.selectors import Period, kpi_keys, kpi_link, kpis
+from tianmu.dashboard.selectors import (
+    Period,
+    kpi_keys,
+    kpi_link,
+    kpis,
+    public_counties,
+    public_kpis,
+)
 from tianmu.registry.models import Organization, Village
 
 #: Labels of the figures other modules register; a figure without one shows its key.
@@ -159,3 +166,25 @@ def villages_per_town(villages) -> dict | None:
             {"name": str(_("Paired now")), "values": [c[1] for c in towns.values()]},
         ],
     }
+
+
+def public(request):
+    """Aggregate figures of a county for anyone, signed in or not: no records, no names."""
+    counties = list(public_counties())
+    code = (request.GET.get("area") or "").strip()
+    county = None
+    if code:
+        area = area_from_code(code)
+        county = next((c for c in counties if area is not None and c.pk == area.pk), None)
+    elif counties:
+        county = counties[0]
+    figures = []
+    if county is not None:
+        values = public_kpis(county=county)
+        figures = [
+            {"key": key, "label": KPI_LABELS.get(key, key), "value": show_figure(key, values[key])}
+            for key in kpi_keys()
+        ]
+    status = 404 if code and county is None else 200
+    context = {"county": county, "counties": counties, "figures": figures}
+    return render(request, "dashboard/public.html", context, status=status)
