@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from tianmu.alliances.api import VillageRef
 from tianmu.commerce.filtersets import (
@@ -65,6 +65,7 @@ from tianmu.commerce.services import (
 )
 from tianmu.core.api import (
     InvalidInput,
+    Money,
     Page,
     PageParams,
     bind_form,
@@ -108,15 +109,11 @@ class ProductOut(Schema):
     name: str
     category: str
     unit: str
-    price: str
+    price: Money
     season: str
     photo: str | None
     description: str
     available: bool
-
-    @staticmethod
-    def resolve_price(obj) -> str:
-        return money(obj.price)
 
     @staticmethod
     def resolve_photo(obj) -> str | None:
@@ -139,37 +136,17 @@ class ConfirmableOut(Schema):
     confirmation: str
     confirmed_at: datetime.datetime | None
     dispute_reason: str
-    corrects: int | None
-
-    @staticmethod
-    def resolve_corrects(obj) -> int | None:
-        return obj.corrects_id
+    corrects: int | None = Field(alias="corrects_id")
 
 
 class LineOut(Schema):
     id: int
-    product: int | None
+    product: int | None = Field(alias="product_id")
     product_name: str
     unit: str
-    quantity: str
-    unit_price: str
-    amount_yuan: str
-
-    @staticmethod
-    def resolve_product(obj) -> int | None:
-        return obj.product_id
-
-    @staticmethod
-    def resolve_quantity(obj) -> str:
-        return money(obj.quantity)
-
-    @staticmethod
-    def resolve_unit_price(obj) -> str:
-        return money(obj.unit_price)
-
-    @staticmethod
-    def resolve_amount_yuan(obj) -> str:
-        return money(obj.amount_yuan)
+    quantity: Money
+    unit_price: Money
+    amount_yuan: Money
 
 
 class LineIn(Schema):
@@ -182,13 +159,13 @@ class LineIn(Schema):
 
 class LineProgressOut(Schema):
     line: LineOut
-    agreed: str
-    ordered: str
-    delivered: str
-    delivered_reported: str
-    remaining: str
-    value_yuan: str
-    value_reported_yuan: str
+    agreed: Money
+    ordered: Money
+    delivered: Money
+    delivered_reported: Money
+    remaining: Money
+    value_yuan: Money
+    value_reported_yuan: Money
 
 
 class AgreementOut(Schema):
@@ -196,30 +173,18 @@ class AgreementOut(Schema):
     title: str
     enterprise: OrganizationRef
     village: VillageRef
-    project: int | None
+    project: int | None = Field(alias="project_id")
     start: datetime.date
     end: datetime.date
     status: str
     signed_on: datetime.date | None
     note: str
-    value_yuan: str
-    value_reported_yuan: str
-
-    @staticmethod
-    def resolve_project(obj) -> int | None:
-        return obj.project_id
+    value_yuan: Money
+    value_reported_yuan: Money
 
     @staticmethod
     def resolve_status(obj) -> str:
         return obj.effective_status
-
-    @staticmethod
-    def resolve_value_yuan(obj) -> str:
-        return money(obj.value_yuan)
-
-    @staticmethod
-    def resolve_value_reported_yuan(obj) -> str:
-        return money(obj.value_reported_yuan)
 
 
 class AgreementDetailOut(AgreementOut):
@@ -228,24 +193,7 @@ class AgreementDetailOut(AgreementOut):
 
     @staticmethod
     def resolve_lines(obj):
-        return [
-            {
-                "line": lp.line,
-                **{
-                    k: money(getattr(lp, k))
-                    for k in (
-                        "agreed",
-                        "ordered",
-                        "delivered",
-                        "delivered_reported",
-                        "remaining",
-                        "value_yuan",
-                        "value_reported_yuan",
-                    )
-                },
-            }
-            for lp in obj.progress.lines
-        ]
+        return obj.progress.lines
 
     @staticmethod
     def resolve_agreed_value_yuan(obj) -> str:
@@ -272,18 +220,10 @@ class CloseIn(Schema):
 
 class CallOffOut(Schema):
     id: int
-    line: int
+    line: int = Field(alias="line_id")
     date: datetime.date
-    quantity: str
+    quantity: Money
     note: str
-
-    @staticmethod
-    def resolve_line(obj) -> int:
-        return obj.line_id
-
-    @staticmethod
-    def resolve_quantity(obj) -> str:
-        return money(obj.quantity)
 
 
 class CallOffIn(Schema):
@@ -295,24 +235,16 @@ class CallOffIn(Schema):
 
 class DeliveryOut(ConfirmableOut):
     id: int
-    agreement: int
-    line: int
+    agreement: int = Field(alias="agreement_id")
+    line: int = Field(alias="line_id")
     product_name: str
     unit: str
-    call_off: int | None
+    call_off: int | None = Field(alias="call_off_id")
     date: datetime.date
-    quantity: str
-    amount_yuan: str
+    quantity: Money
+    amount_yuan: Money
     override_reason: str
     note: str
-
-    @staticmethod
-    def resolve_agreement(obj) -> int:
-        return obj.agreement_id
-
-    @staticmethod
-    def resolve_line(obj) -> int:
-        return obj.line_id
 
     @staticmethod
     def resolve_product_name(obj) -> str:
@@ -321,18 +253,6 @@ class DeliveryOut(ConfirmableOut):
     @staticmethod
     def resolve_unit(obj) -> str:
         return obj.line.unit
-
-    @staticmethod
-    def resolve_call_off(obj) -> int | None:
-        return obj.call_off_id
-
-    @staticmethod
-    def resolve_quantity(obj) -> str:
-        return money(obj.quantity)
-
-    @staticmethod
-    def resolve_amount_yuan(obj) -> str:
-        return money(obj.amount_yuan)
 
 
 class DeliveryIn(Schema):
@@ -354,36 +274,16 @@ class OrderOut(Schema):
     id: int
     enterprise: OrganizationRef
     village: VillageRef
-    agreement: int | None
-    project: int | None
+    agreement: int | None = Field(alias="agreement_id")
+    project: int | None = Field(alias="project_id")
     purpose: str
     placed_on: datetime.date
     status: str
     note: str
-    total_yuan: str
-    paid_yuan: str
-    paid_reported_yuan: str
+    total_yuan: Money
+    paid_yuan: Money
+    paid_reported_yuan: Money
     lines: list[LineOut]
-
-    @staticmethod
-    def resolve_agreement(obj) -> int | None:
-        return obj.agreement_id
-
-    @staticmethod
-    def resolve_project(obj) -> int | None:
-        return obj.project_id
-
-    @staticmethod
-    def resolve_total_yuan(obj) -> str:
-        return money(obj.total_yuan)
-
-    @staticmethod
-    def resolve_paid_yuan(obj) -> str:
-        return money(obj.paid_yuan)
-
-    @staticmethod
-    def resolve_paid_reported_yuan(obj) -> str:
-        return money(obj.paid_reported_yuan)
 
     @staticmethod
     def resolve_lines(obj):
@@ -403,13 +303,9 @@ class OrderIn(Schema):
 
 class OrderDeliveryOut(ConfirmableOut):
     id: int
-    order: int
+    order: int = Field(alias="order_id")
     date: datetime.date
     note: str
-
-    @staticmethod
-    def resolve_order(obj) -> int:
-        return obj.order_id
 
 
 class OrderDeliveryIn(Schema):
@@ -420,18 +316,10 @@ class OrderDeliveryIn(Schema):
 
 class PaymentOut(ConfirmableOut):
     id: int
-    order: int
+    order: int = Field(alias="order_id")
     date: datetime.date
-    amount_yuan: str
+    amount_yuan: Money
     note: str
-
-    @staticmethod
-    def resolve_order(obj) -> int:
-        return obj.order_id
-
-    @staticmethod
-    def resolve_amount_yuan(obj) -> str:
-        return money(obj.amount_yuan)
 
 
 class PaymentIn(Schema):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from tianmu.core.api import (
     InvalidInput,
+    Money,
     Page,
     PageParams,
     bind_form,
@@ -22,7 +23,6 @@ from tianmu.core.api import (
     filtered,
     get_editable_or_404,
     get_visible_or_404,
-    money,
     paginate,
     payload_of,
     user_of,
@@ -111,13 +111,9 @@ class PositionOut(Schema):
     title: str
     headcount: int
     pay_basis: str
-    pay_rate_yuan: str | None
+    pay_rate_yuan: Money | None
     employment_type: str
     is_open: bool
-
-    @staticmethod
-    def resolve_pay_rate_yuan(obj) -> str | None:
-        return money(obj.pay_rate_yuan)
 
 
 class PositionIn(Schema):
@@ -204,11 +200,7 @@ class PlacementOut(Schema):
     confirmation: str
     reported_side: str
     dispute_reason: str
-    corrects: int | None
-
-    @staticmethod
-    def resolve_corrects(obj) -> int | None:
-        return obj.corrects_id
+    corrects: int | None = Field(alias="corrects_id")
 
 
 class PlacementIn(Schema):
@@ -232,11 +224,7 @@ class EarningIn(Schema):
 
 class EarningOut(Schema):
     month: datetime.date
-    amount_yuan: str
-
-    @staticmethod
-    def resolve_amount_yuan(obj) -> str:
-        return money(obj.amount_yuan)
+    amount_yuan: Money
 
 
 def _money_payload(data: dict, *names: str) -> dict:

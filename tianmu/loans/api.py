@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from tianmu.core.api import (
     InvalidInput,
+    Money,
     Page,
     PageParams,
     bind_form,
@@ -65,16 +66,12 @@ class ProductOut(Schema):
     annual_rate: str
     term_months: int
     repayment_method: str
-    max_amount_yuan: str | None
+    max_amount_yuan: Money | None
     is_active: bool
 
     @staticmethod
     def resolve_annual_rate(obj) -> str:
         return str(obj.annual_rate)
-
-    @staticmethod
-    def resolve_max_amount_yuan(obj) -> str | None:
-        return money(obj.max_amount_yuan)
 
 
 class ProductIn(Schema):
@@ -91,13 +88,9 @@ class CreditLineOut(Schema):
     id: int
     product: Ref
     village: VillageRef
-    limit_yuan: str
+    limit_yuan: Money
     start: datetime.date
     end: datetime.date | None
-
-    @staticmethod
-    def resolve_limit_yuan(obj) -> str:
-        return money(obj.limit_yuan)
 
 
 class CreditLineIn(Schema):
@@ -113,11 +106,11 @@ class LoanOut(Schema):
     village: VillageRef
     product: Ref
     bank: Ref
-    credit_line: int | None
-    project: int | None
+    credit_line: int | None = Field(alias="credit_line_id")
+    project: int | None = Field(alias="project_id")
     purpose: str
-    amount_requested_yuan: str
-    amount_approved_yuan: str | None
+    amount_requested_yuan: Money
+    amount_approved_yuan: Money | None
     annual_rate: str
     term_months: int
     repayment_method: str
@@ -133,22 +126,6 @@ class LoanOut(Schema):
     @staticmethod
     def resolve_bank(obj):
         return obj.product.bank
-
-    @staticmethod
-    def resolve_credit_line(obj) -> int | None:
-        return obj.credit_line_id
-
-    @staticmethod
-    def resolve_project(obj) -> int | None:
-        return obj.project_id
-
-    @staticmethod
-    def resolve_amount_requested_yuan(obj) -> str:
-        return money(obj.amount_requested_yuan)
-
-    @staticmethod
-    def resolve_amount_approved_yuan(obj) -> str | None:
-        return money(obj.amount_approved_yuan)
 
     @staticmethod
     def resolve_annual_rate(obj) -> str:
@@ -174,43 +151,23 @@ class LoanOut(Schema):
 class TrancheOut(Schema):
     id: int
     date: datetime.date
-    amount_yuan: str
-
-    @staticmethod
-    def resolve_amount_yuan(obj) -> str:
-        return money(obj.amount_yuan)
+    amount_yuan: Money
 
 
 class InstalmentOut(Schema):
-    tranche: int
+    tranche: int = Field(alias="disbursement_id")
     number: int
     due_date: datetime.date
-    principal_yuan: str
-    interest_yuan: str
-
-    @staticmethod
-    def resolve_tranche(obj) -> int:
-        return obj.disbursement_id
-
-    @staticmethod
-    def resolve_principal_yuan(obj) -> str:
-        return money(obj.principal_yuan)
-
-    @staticmethod
-    def resolve_interest_yuan(obj) -> str:
-        return money(obj.interest_yuan)
+    principal_yuan: Money
+    interest_yuan: Money
 
 
 class RepaymentOut(Schema):
     id: int
     date: datetime.date
-    amount_yuan: str
+    amount_yuan: Money
     is_prepayment: bool
     note: str
-
-    @staticmethod
-    def resolve_amount_yuan(obj) -> str:
-        return money(obj.amount_yuan)
 
 
 class StatusChangeOut(Schema):

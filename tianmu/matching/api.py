@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from tianmu.alliances.api import AllianceRef, ProgramRef, VillageRef
 from tianmu.alliances.models import Program
@@ -55,7 +55,7 @@ class RunOut(Schema):
     id: int
     program: ProgramRef
     requested_by: str | None
-    source_run: int | None
+    source_run: int | None = Field(alias="source_run_id")
     status: str
     progress: int
     options: dict[str, Any]
@@ -75,10 +75,6 @@ class RunOut(Schema):
     @staticmethod
     def resolve_requested_by(obj) -> str | None:
         return obj.requested_by.username if obj.requested_by_id else None
-
-    @staticmethod
-    def resolve_source_run(obj) -> int | None:
-        return obj.source_run_id
 
 
 class MemberRow(Schema):

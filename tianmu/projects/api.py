@@ -15,6 +15,7 @@ from tianmu.commerce.models import Agreement
 from tianmu.commerce.selectors import agreements_annotated
 from tianmu.core.api import (
     InvalidInput,
+    Money,
     Page,
     PageParams,
     bind_form,
@@ -104,7 +105,7 @@ class ProjectOut(Schema):
     start: datetime.date | None
     end: datetime.date | None
     investment: InvestmentOut
-    idle_farmland_mu: str
+    idle_farmland_mu: Money
     standard: str
     sales_yuan: str
     sales_reported_yuan: str
@@ -114,10 +115,6 @@ class ProjectOut(Schema):
     def resolve_investment(obj):
         by = {k: money(v) for k, v in obj.investment_by_source().items()}
         return {**by, "total": money(obj.investment_total_yuan)}
-
-    @staticmethod
-    def resolve_idle_farmland_mu(obj) -> str:
-        return money(obj.idle_farmland_mu)
 
     @staticmethod
     def resolve_sales_yuan(obj) -> str:
@@ -139,8 +136,8 @@ class AgreementBrief(Schema):
     status: str
     start: datetime.date
     end: datetime.date
-    value_yuan: str
-    value_reported_yuan: str
+    value_yuan: Money
+    value_reported_yuan: Money
 
     @staticmethod
     def resolve_enterprise(obj) -> str:
@@ -149,14 +146,6 @@ class AgreementBrief(Schema):
     @staticmethod
     def resolve_status(obj) -> str:
         return obj.effective_status
-
-    @staticmethod
-    def resolve_value_yuan(obj) -> str:
-        return money(obj.value_yuan)
-
-    @staticmethod
-    def resolve_value_reported_yuan(obj) -> str:
-        return money(obj.value_reported_yuan)
 
 
 class ProjectDetailOut(ProjectOut):

@@ -7,9 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from tianmu.core.api import (
+    Money,
     Page,
     PageParams,
     bind_form,
@@ -18,7 +19,6 @@ from tianmu.core.api import (
     filtered,
     get_editable_or_404,
     get_visible_or_404,
-    money,
     paginate,
     payload_of,
     user_of,
@@ -59,13 +59,9 @@ class AreaOut(Schema):
     name: str
     level: str
     code: str | None
-    parent: int | None
+    parent: int | None = Field(alias="parent_id")
     lat: float | None
     lon: float | None
-
-    @staticmethod
-    def resolve_parent(obj) -> int | None:
-        return obj.parent_id
 
 
 class AreaIn(Schema):
@@ -79,11 +75,7 @@ class AreaIn(Schema):
 
 class IncomeOut(Schema):
     year: int
-    amount_yuan: str
-
-    @staticmethod
-    def resolve_amount_yuan(obj) -> str:
-        return money(obj.amount_yuan)
+    amount_yuan: Money
 
 
 class IncomeIn(Schema):
@@ -98,7 +90,7 @@ class VillageOut(Schema):
     population: int | None
     households: int | None
     low_income_households: int | None
-    idle_farmland_mu: str | None
+    idle_farmland_mu: Money | None
     main_products: list[str]
     development_needs: list[str]
     is_example: bool
@@ -115,10 +107,6 @@ class VillageOut(Schema):
     @staticmethod
     def resolve_town(obj):
         return obj.area.parent
-
-    @staticmethod
-    def resolve_idle_farmland_mu(obj) -> str | None:
-        return money(obj.idle_farmland_mu)
 
     @staticmethod
     def resolve_incomes(obj):
@@ -145,17 +133,13 @@ class OrganizationOut(Schema):
     credit_code: str | None
     industry: str
     employees: int | None
-    home_town: int | None
+    home_town: int | None = Field(alias="home_town_id")
     capabilities: list[str]
     fic_executive: bool
     fic_position: str
     partner_kind: str
     service_area: list[int]
     is_example: bool
-
-    @staticmethod
-    def resolve_home_town(obj) -> int | None:
-        return obj.home_town_id
 
     @staticmethod
     def resolve_service_area(obj) -> list[int]:
