@@ -1,48 +1,12 @@
 """One FilterSet per model, used by the list pages and the API alike."""
 
 import django_filters
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.alliances.choices import AllianceStatus, MemberRole
 from tianmu.alliances.models import Alliance, AllianceMember, Pairing, Program
 from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
-
-
-class ActivePeriodMixin(django_filters.FilterSet):
-    """`from`/`to`: rows whose term meets the period (the KPI convention, docs/figures.md);
-    `active=true` keeps what is active today. `active_prefix` leads to the date range."""
-
-    active_prefix = ""
-    active = django_filters.BooleanFilter(method="filter_active", label=_("Active today"))
-    # "from" is a Python keyword, so the two period filters are declared by name.
-    locals()["from"] = django_filters.DateFilter(method="filter_period", label=_("From"))
-    locals()["to"] = django_filters.DateFilter(method="filter_period", label=_("To"))
-
-    def _range_q(self, start, end) -> Q:
-        p = self.active_prefix
-        q = Q()
-        if start:
-            q &= Q(**{f"{p}end__isnull": True}) | Q(**{f"{p}end__gte": start})
-        if end:
-            q &= Q(**{f"{p}start__lte": end})
-        return q
-
-    def filter_active(self, queryset, name, value):
-        today = timezone.localdate()
-        q = self._range_q(today, today)
-        return queryset.filter(q).distinct() if value else queryset.exclude(q)
-
-    def filter_period(self, queryset, name, value):
-        return queryset  # both ends are applied together in filter_queryset
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        start, end = self.form.cleaned_data.get("from"), self.form.cleaned_data.get("to")
-        if start or end:
-            queryset = queryset.filter(self._range_q(start, end)).distinct()
-        return queryset
+from tianmu.core.period_filters import ActivePeriodMixin
 
 
 class ProgramFilterSet(SearchFilterSet):

@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from tianmu.alliances.choices import MemberRole
@@ -74,16 +76,74 @@ class KpiContext:
 
 
 KpiFn = Callable[[KpiContext], object]
-_KPIS: dict[str, tuple[KpiFn, str]] = {}
 
 
-def register_kpi(key: str, *, link: str):
-    """Add a figure to /api/v1/kpis and the home page. `link` names the list URL it sums."""
+@dataclass(frozen=True)
+class KpiSpec:
+    """A registered figure: how to compute it and which list shows the records it counts."""
+
+    fn: KpiFn
+    link: str
+    params: tuple[tuple[str, str], ...] = ()
+    stock: bool = False
+    area_param: str = "area"
+
+    def url(
+        self,
+        *,
+        area_code: str | None = None,
+        start: datetime.date | None = None,
+        end: datetime.date | None = None,
+    ) -> str | None:
+        """The list of the records this figure counts, filtered like the figure.
+
+        A stock without dates counts what is active today, so its list gets `active=true`.
+        None when the list's app is not installed.
+        """
+        try:
+            base = reverse(self.link)
+        except NoReverseMatch:
+            return None
+        query = dict(self.params)
+        if area_code:
+            query[self.area_param] = area_code
+        if start:
+            query["from"] = start.isoformat()
+        if end:
+            query["to"] = end.isoformat()
+        if self.stock and not (start or end):
+            query["active"] = "true"
+        return base + (f"?{urlencode(query)}" if query else "")
+
+
+_KPIS: dict[str, KpiSpec] = {}
+
+
+def register_kpi(
+    key: str,
+    *,
+    link: str,
+    params: dict[str, str] | None = None,
+    stock: bool = False,
+    area_param: str = "area",
+):
+    """Add a figure to /api/v1/kpis and the home page.
+
+    `link` names the list URL of the records it counts; `params` are fixed filters of that list
+    that select exactly those records; `stock` marks a figure of what is active (see the module
+    docstring); `area_param` is the list's name for the area filter.
+    """
 
     def decorator(fn: KpiFn) -> KpiFn:
         if key in _KPIS:
             raise RuntimeError(f"KPI {key} registered twice")
-        _KPIS[key] = (fn, link)
+        _KPIS[key] = KpiSpec(
+            fn=fn,
+            link=link,
+            params=tuple(sorted((params or {}).items())),
+            stock=stock,
+            area_param=area_param,
+        )
         return fn
 
     return decorator
@@ -94,13 +154,18 @@ def kpi_keys() -> list[str]:
 
 
 def kpi_link(key: str) -> str:
-    return _KPIS[key][1]
+    return _KPIS[key].link
+
+
+def kpi_url(key: str, **filters) -> str | None:
+    """The list of the records figure `key` counts (see `KpiSpec.url`)."""
+    return _KPIS[key].url(**filters)
 
 
 def kpis(*, user, period: Period | None = None, area: Area | None = None) -> dict[str, object]:
     """All registered figures for the user's scope, in registration order."""
     ctx = KpiContext(user=user, period=period or Period(None, None), area=area)
-    return {key: fn(ctx) for key, (fn, _link) in _KPIS.items()}
+    return {key: spec.fn(ctx) for key, spec in _KPIS.items()}
 
 
 def _active_pairings(ctx: KpiContext):
@@ -115,13 +180,19 @@ def _active_members(ctx: KpiContext):
     )
 
 
-@register_kpi("alliances", link="alliances:alliance_list")
+@register_kpi("alliances", link="alliances:alliance_list", stock=True)
 def alliances_count(ctx: KpiContext) -> int:
     """Alliances with a pairing active in the period (in the area)."""
     return _active_pairings(ctx).values("alliance_id").distinct().count()
 
 
-@register_kpi("core_enterprises", link="registry:organization_list")
+@register_kpi(
+    "core_enterprises",
+    link="registry:organization_list",
+    params={"alliance_role": "core"},
+    stock=True,
+    area_param="paired_area",
+)
 def core_enterprises_count(ctx: KpiContext) -> int:
     """Distinct enterprises that are core members of those alliances in the period."""
     return (
@@ -133,7 +204,13 @@ def core_enterprises_count(ctx: KpiContext) -> int:
     )
 
 
-@register_kpi("enterprises", link="registry:organization_list")
+@register_kpi(
+    "enterprises",
+    link="registry:organization_list",
+    params={"kind": "enterprise", "in_alliance": "true"},
+    stock=True,
+    area_param="paired_area",
+)
 def enterprises_count(ctx: KpiContext) -> int:
     """Distinct enterprises in those alliances in any role (core or chamber member)."""
     return (
@@ -145,7 +222,7 @@ def enterprises_count(ctx: KpiContext) -> int:
     )
 
 
-@register_kpi("villages_paired", link="registry:village_list")
+@register_kpi("villages_paired", link="registry:village_list", stock=True)
 def villages_paired_count(ctx: KpiContext) -> int:
     """Distinct villages with a pairing active in the period."""
     return _active_pairings(ctx).values("village_id").distinct().count()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +19,7 @@ from tianmu.core.scoping import visible_to
 from tianmu.dashboard.selectors import (
     Period,
     kpi_keys,
-    kpi_link,
+    kpi_url,
     kpis,
     public_counties,
     public_kpis,
@@ -83,25 +82,19 @@ class PeriodForm(forms.Form):
 def home(request):
     user = request.user
     form = PeriodForm.from_query(request.GET)
-    period, area, params = Period(None, None), None, {}
+    period, area, area_code = Period(None, None), None, None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         period = Period(data["start"], data["end"])
         if data["area"]:
-            area = area_from_code(data["area"])
-            params["area"] = data["area"]
-        if data["start"]:
-            params["from"] = data["start"].isoformat()
-        if data["end"]:
-            params["to"] = data["end"].isoformat()
-    query = f"?{urlencode(params)}" if params else ""
+            area, area_code = area_from_code(data["area"]), data["area"]
     values = kpis(user=user, period=period, area=area)
     figures = [
         {
             "key": key,
             "label": KPI_LABELS.get(key, key),
             "value": show_figure(key, values[key]),
-            "url": _link(kpi_link(key), query),
+            "url": kpi_url(key, area_code=area_code, start=period.start, end=period.end),
         }
         for key in kpi_keys()
     ]
@@ -130,14 +123,6 @@ def home(request):
         "chart": villages_per_town(visible_villages),
     }
     return render(request, "dashboard/home.html", context)
-
-
-def _link(name: str, query: str) -> str | None:
-    """The list a figure counts; a module whose pages are not there yet gets no link."""
-    try:
-        return reverse(name) + query
-    except NoReverseMatch:
-        return None
 
 
 def villages_per_town(villages) -> dict | None:

@@ -20,13 +20,17 @@ def _placements(ctx: KpiContext):
     return counted_placements(qs)
 
 
-@register_kpi("rural_jobs", link="employment:person_list")
+@register_kpi("rural_jobs", link="employment:person_list", params={"employed": "true"})
 def rural_jobs(ctx: KpiContext) -> int:
     """Distinct villagers with a confirmed placement in the period."""
     return _placements(ctx).values("person_id").distinct().count()
 
 
-@register_kpi("low_income_jobs", link="employment:person_list")
+@register_kpi(
+    "low_income_jobs",
+    link="employment:person_list",
+    params={"employed": "true", "low_income": "true"},
+)
 def low_income_jobs(ctx: KpiContext) -> int:
     """Of those, the people from low-income households (低收入农户)."""
     return _placements(ctx).filter(person__low_income=True).values("person_id").distinct().count()

@@ -3,8 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from tianmu.alliances.filtersets import ActivePeriodMixin
 from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
+from tianmu.core.period_filters import ActivePeriodMixin
 from tianmu.core.workflow import ReviewStatus
 from tianmu.projects.choices import ProjectCategory, ProjectKind, ProjectStatus
 from tianmu.projects.models import Project, ProjectUpdate, ProjectVillage

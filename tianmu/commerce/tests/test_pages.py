@@ -70,7 +70,7 @@ def test_income_page_lists_what_the_figure_sums(world, trade):
 def test_project_page_shows_money_in_wan(world, trade):
     client = client_for(world, "admin")
     response = client.get(reverse("projects:project_detail", args=[trade.project.pk]))
-    assert "850.00 yuan" in response.content.decode()
+    assert "¥850.00" in response.content.decode()
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(user_for(world, "admin"))
     response = client.get(reverse("commerce:purchaseorder_list"), HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -104,7 +104,9 @@ def test_bad_parameters(world, params, status, field):
 def test_every_registered_kpi_is_served(world, monkeypatch):
     """A module that registers a figure appears in the API without touching it."""
     monkeypatch.setitem(
-        selectors._KPIS, "test_sales_yuan", (lambda ctx: Decimal("300000.5"), "dashboard:home")
+        selectors._KPIS,
+        "test_sales_yuan",
+        selectors.KpiSpec(fn=lambda ctx: Decimal("300000.5"), link="dashboard:home"),
     )
     body = ApiClient(world)("admin", "get", "/kpis").json()
     assert list(body) == selectors.kpi_keys()

@@ -31,7 +31,7 @@ def test_home_figures_follow_the_scope(world):
 def test_home_figures_link_to_their_lists_with_the_same_filters(world):
     client = client_for(world.users["admin"])
     plain = figures(client.get(reverse("dashboard:home")))
-    assert plain["alliances"]["url"] == reverse("alliances:alliance_list")
+    assert plain["alliances"]["url"] == reverse("alliances:alliance_list") + "?active=true"
     assert str(plain["alliances"]["label"]) == "Alliances with an active pairing"
     narrowed = client.get(reverse("dashboard:home"), {"area": "330112106", "from": "2021-01-01"})
     alliances = figures(narrowed)["alliances"]
