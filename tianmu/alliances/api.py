@@ -31,6 +31,7 @@ from tianmu.core.api import (
     InvalidInput,
     Page,
     PageParams,
+    VillageRef,
     bind_form,
     ensure_can_create,
     filter_parameters,
@@ -59,20 +60,6 @@ class ProgramRef(Schema):
 class AllianceRef(Schema):
     id: int
     name: str
-
-
-class VillageRef(Schema):
-    id: int
-    name: str
-    code: str | None
-
-    @staticmethod
-    def resolve_name(obj) -> str:
-        return obj.area.name
-
-    @staticmethod
-    def resolve_code(obj) -> str | None:
-        return obj.area.code
 
 
 class ProgramOut(Schema):

@@ -24,6 +24,7 @@ from ninja.security import HttpBearer, django_auth
 from pydantic import BeforeValidator
 
 from tianmu.core.context import set_actor_for_request
+from tianmu.core.money import money_str
 from tianmu.core.scoping import can_create, editable_by, visible_to
 
 T = TypeVar("T")
@@ -223,10 +224,9 @@ def payload_of(schema: Schema) -> dict[str, Any]:
 
 
 def money(value: Decimal | None) -> str | None:
-    """Money and other decimals travel as strings with two decimals (“123456.00”)."""
-    if value is None:
-        return None
-    return f"{Decimal(value):.2f}"
+    """Money and other decimals travel as strings with two decimals (“123456.00”), rounded
+    as tianmu.core.money rounds everywhere else; null stays null."""
+    return None if value is None else money_str(value)
 
 
 #: An output field that shows a model's Decimal as `money` does: "312345.00" (null stays null
@@ -245,3 +245,26 @@ def json_value(value):
     if isinstance(value, list | tuple):
         return [json_value(v) for v in value]
     return value
+
+
+class Ref(Schema):
+    """A reference to a named object (organisation, alliance, workshop …) in an output."""
+
+    id: int
+    name: str
+
+
+class VillageRef(Schema):
+    """A reference to a village: its name and division code come from its area."""
+
+    id: int
+    name: str
+    code: str | None
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.area.name
+
+    @staticmethod
+    def resolve_code(obj) -> str | None:
+        return obj.area.code

@@ -11,6 +11,8 @@ from tianmu.core.api import (
     InvalidInput,
     Page,
     PageParams,
+    Ref,
+    VillageRef,
     bind_form,
     ensure_can_create,
     filter_parameters,
@@ -29,20 +31,6 @@ from tianmu.events.models import Event
 from tianmu.events.services import event_photo_add, event_save
 
 router = Router(tags=["events"])
-
-
-class Ref(Schema):
-    id: int
-    name: str
-
-
-class VillageRef(Schema):
-    id: int
-    name: str
-
-    @staticmethod
-    def resolve_name(obj) -> str:
-        return obj.area.name
 
 
 class PhotoOut(Schema):

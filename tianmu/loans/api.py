@@ -14,6 +14,8 @@ from tianmu.core.api import (
     Money,
     Page,
     PageParams,
+    Ref,
+    VillageRef,
     bind_form,
     ensure_can_create,
     filter_parameters,
@@ -43,20 +45,6 @@ router = Router(tags=["loans"])
 
 
 # --- Schemas ----------------------------------------------------------------------------------
-
-
-class Ref(Schema):
-    id: int
-    name: str
-
-
-class VillageRef(Schema):
-    id: int
-    name: str
-
-    @staticmethod
-    def resolve_name(obj) -> str:
-        return obj.area.name
 
 
 class ProductOut(Schema):
