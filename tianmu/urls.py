@@ -1,5 +1,7 @@
 """Root URLs: the pages of each app, the API under /api/v1/, the admin and i18n."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,3 +22,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# Uploaded photos and documents for the development server; `static()` adds nothing unless
+# DEBUG, and in production the web server serves MEDIA_ROOT (docs/deploy.md).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.core.models import ChangeLoggedModel
+from tianmu.core.uploads import validate_photo
 from tianmu.events.choices import EventKind
-
-PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
-
-
-def validate_photo_size(file) -> None:
-    if file and getattr(file, "size", 0) > PHOTO_MAX_BYTES:
-        raise ValidationError(_("A photo can be at most 8 MB."), code="photo_size")
 
 
 class Event(ChangeLoggedModel):
@@ -84,7 +76,7 @@ class EventPhoto(ChangeLoggedModel):
     image = models.FileField(
         _("photo"),
         upload_to="events/%Y/%m/",
-        validators=[FileExtensionValidator(PHOTO_EXTENSIONS), validate_photo_size],
+        validators=[validate_photo],
     )
     caption = models.CharField(_("caption"), max_length=200, blank=True)
 

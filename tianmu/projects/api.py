@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from tianmu.alliances.api import AllianceRef, VillageRef
 from tianmu.commerce.models import Agreement
@@ -35,7 +36,13 @@ from tianmu.projects.filtersets import (
     ProjectUpdateFilterSet,
     ProjectVillageFilterSet,
 )
-from tianmu.projects.forms import ProjectForm, ProjectUpdateForm, ProjectVillageForm, ReasonForm
+from tianmu.projects.forms import (
+    ProjectForm,
+    ProjectUpdateForm,
+    ProjectVillageForm,
+    ReasonForm,
+    UpdatePhotoForm,
+)
 from tianmu.projects.models import Project, ProjectUpdate, ProjectVillage
 from tianmu.projects.selectors import projects_with_sales
 from tianmu.projects.services import (
@@ -43,6 +50,7 @@ from tianmu.projects.services import (
     participant_save,
     project_save,
     update_approve,
+    update_photo_add,
     update_return,
     update_save,
     update_submit,
@@ -204,6 +212,20 @@ class UpdateIn(Schema):
 
 class ReasonIn(Schema):
     reason: str = ""
+
+
+class PhotoOut(Schema):
+    id: int
+    url: str
+    caption: str
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.image.url
+
+
+class PhotoIn(Schema):
+    caption: str = ""
 
 
 # --- Projects ---------------------------------------------------------------------------------
@@ -412,3 +434,26 @@ def update_return_view(request, update_id: int, payload: ReasonIn):
         raise InvalidInput({k: [str(m) for m in v] for k, v in form.errors.items()})
     update_return(user=user, update=update, reason=form.cleaned_data["reason"])
     return _updates(user).get(pk=update.pk)
+
+
+@router.post(
+    "/project-updates/{int:update_id}/photos",
+    response={201: PhotoOut},
+    summary="Add a photo to a draft or returned update (multipart)",
+)
+def update_photo_create(
+    request, update_id: int, image: File[UploadedFile], caption: Form[PhotoIn] = None
+):
+    user = user_of(request)
+    update = get_editable_or_404(
+        user, ProjectUpdate.objects.select_related("project__village__area"), update_id
+    )
+    form = UpdatePhotoForm(
+        data={"caption": caption.caption if caption else ""},
+        files={"image": image},
+        user=user,
+        update=update,
+    )
+    if not form.is_valid():
+        raise InvalidInput({k: [str(m) for m in v] for k, v in form.errors.items()})
+    return Status(201, update_photo_add(user=user, photo=form.instance))

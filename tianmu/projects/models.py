@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tianmu.core.models import ChangeLoggedModel
 from tianmu.core.money import to_money, validate_not_negative
+from tianmu.core.uploads import validate_photo
 from tianmu.core.workflow import Reviewable
 from tianmu.projects.choices import (
     BUSINESS_CATEGORIES,
@@ -19,7 +20,6 @@ from tianmu.projects.choices import (
     ProjectStatus,
 )
 
-PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt"]
 
 
@@ -228,7 +228,7 @@ class ProjectUpdate(ChangeLoggedModel, Reviewable):
 
 
 class UpdatePhoto(ChangeLoggedModel):
-    """A photo of a progress update."""
+    """A photo of a progress update (JPEG, PNG or WebP, up to 8 MB)."""
 
     update = models.ForeignKey(
         ProjectUpdate, verbose_name=_("update"), on_delete=models.CASCADE, related_name="photos"
@@ -236,7 +236,7 @@ class UpdatePhoto(ChangeLoggedModel):
     image = models.FileField(
         _("photo"),
         upload_to="projects/photos/%Y/",
-        validators=[FileExtensionValidator(PHOTO_EXTENSIONS)],
+        validators=[validate_photo],
     )
     caption = models.CharField(_("caption"), max_length=200, blank=True)
 

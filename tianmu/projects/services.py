@@ -69,12 +69,7 @@ def update_save(*, user, update: ProjectUpdate) -> ProjectUpdate:
         if update.pk:
             ensure_editable(user, update)
             stored = ProjectUpdate.objects.get(pk=update.pk)
-            if stored.review_status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
-                raise ValidationError(
-                    _("A “%(status)s” update cannot be edited.")
-                    % {"status": stored.get_review_status_display()}
-                )
-            ensure_record_writable(stored)  # its old date must not sit in a locked month
+            _ensure_update_open(stored)  # its old date must not sit in a locked month either
             update.review_status = stored.review_status
         else:
             update.review_status = ReviewStatus.DRAFT
@@ -83,10 +78,25 @@ def update_save(*, user, update: ProjectUpdate) -> ProjectUpdate:
 
 
 def update_photo_add(*, user, photo: UpdatePhoto) -> UpdatePhoto:
+    """Add a photo to a draft or returned update: photos are part of what the reviewer
+    approves, so they change under the same rule as the text."""
     with transaction.atomic():
         ensure_editable(user, photo.update)
-        ensure_record_writable(photo.update)
+        stored = ProjectUpdate.objects.select_related("project__village__area").get(
+            pk=photo.update_id
+        )
+        _ensure_update_open(stored)
         return object_save(user=user, instance=photo)
+
+
+def _ensure_update_open(update: ProjectUpdate) -> None:
+    """Only drafts and returned updates change, and not in a locked month."""
+    if update.review_status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+        raise ValidationError(
+            _("A “%(status)s” update cannot be edited.")
+            % {"status": update.get_review_status_display()}
+        )
+    ensure_record_writable(update)
 
 
 def update_submit(*, user, update: ProjectUpdate) -> ProjectUpdate:

@@ -36,6 +36,7 @@ from tianmu.projects.forms import (
     ProjectUpdateForm,
     ProjectVillageForm,
     ReasonForm,
+    UpdatePhotoForm,
 )
 from tianmu.projects.models import Project, ProjectUpdate, ProjectVillage
 from tianmu.projects.selectors import project_sales, projects_with_sales
@@ -44,6 +45,7 @@ from tianmu.projects.services import (
     participant_save,
     project_save,
     update_approve,
+    update_photo_add,
     update_return,
     update_save,
     update_submit,
@@ -115,7 +117,10 @@ class ProjectDetailView(ObjectDetailView):
             "agreements": agreements.order_by("start", "id"),
             "participants": obj.participants.select_related("village__area__parent"),
             "documents": obj.documents.all(),
-            "updates": visible_to(user, ProjectUpdate).filter(project=obj).order_by("-date"),
+            "updates": visible_to(user, ProjectUpdate)
+            .filter(project=obj)
+            .prefetch_related("photos")
+            .order_by("-date"),
             "participant_form": ProjectVillageForm(user=user, project=obj) if can_edit else None,
             "update_form": ProjectUpdateForm(user=user, project=obj) if can_edit else None,
             "document_form": ProjectDocumentForm(user=user, project=obj) if can_edit else None,
@@ -156,13 +161,21 @@ class ProjectUpdateListView(ObjectListView):
 
 
 class _ProjectPost(LoginRequiredMixin, View):
-    """A form posted from a section of the project page; errors come back as messages."""
+    """A form posted from a section of the project page; errors come back as messages.
+
+    The form belongs to the project of the URL, or to another object (`parent`) of it.
+    """
 
     form_class = None
+    parent = PROJECTS
+    parent_kwarg = "project"
 
     def post(self, request, pk):
-        project = get_object_or_404(editable_by(request.user, PROJECTS), pk=pk)
-        form = self.form_class(request.POST, request.FILES, user=request.user, project=project)
+        parent = get_object_or_404(editable_by(request.user, self.parent), pk=pk)
+        project = parent if self.parent_kwarg == "project" else parent.project
+        form = self.form_class(
+            request.POST, request.FILES, user=request.user, **{self.parent_kwarg: parent}
+        )
         if form.is_valid():
             try:
                 self.save(request.user, form)
@@ -195,6 +208,15 @@ class DocumentAddView(_ProjectPost):
 
     def save(self, user, form):
         document_add(user=user, document=form.instance)
+
+
+class UpdatePhotoAddView(_ProjectPost):
+    form_class = UpdatePhotoForm
+    parent = ProjectUpdate.objects.select_related("project__village__area")
+    parent_kwarg = "update"
+
+    def save(self, user, form):
+        update_photo_add(user=user, photo=form.instance)
 
 
 class UpdateReviewView(LoginRequiredMixin, View):
