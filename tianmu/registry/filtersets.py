@@ -31,7 +31,6 @@ class VillageFilterSet(ActivePeriodMixin, SearchFilterSet):
     active_prefix = "pairings__"
     area = AreaCodeFilter(field_name="area", label=_("Within area (code)"))
     town = django_filters.NumberFilter(field_name="area__parent_id", label=_("Town"))
-    paired = django_filters.BooleanFilter(method="filter_paired", label=_("Paired now"))
     is_example = django_filters.BooleanFilter(label=_("Invented example"))
     ordering = django_filters.OrderingFilter(
         fields=(
@@ -45,14 +44,6 @@ class VillageFilterSet(ActivePeriodMixin, SearchFilterSet):
     class Meta:
         model = Village
         fields = ["is_example"]
-
-    def filter_paired(self, queryset, name, value):
-        # Imported here: alliances depends on registry, not the other way round.
-        from tianmu.alliances.models import Pairing
-
-        active = Pairing.active_on(timezone.localdate())
-        paired = Pairing.objects.filter(active).values("village_id")
-        return queryset.filter(pk__in=paired) if value else queryset.exclude(pk__in=paired)
 
 
 class OrganizationFilterSet(SearchFilterSet):

@@ -146,7 +146,7 @@ def test_filters_and_search(world):
 
     assert names("/villages", area="330112107") == ["望湖村", "示例一村"]
     assert names("/villages", q="望湖") == ["望湖村"]
-    assert names("/villages", paired="true") == ["望湖村", "示例二村", "示例富阳村"]
+    assert names("/villages", active="true") == ["望湖村", "示例二村", "示例富阳村"]
     assert names("/villages", area="999999") == []  # unknown code: nothing, not everything
     assert names("/areas", level="county") == ["临安区", "富阳区"]
     assert names("/organizations", kind="chamber") == ["昌化镇商会", "龙岗镇商会"]

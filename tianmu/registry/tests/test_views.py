@@ -64,7 +64,7 @@ def test_lists_filter_search_sort_and_page(world, settings):
     url = reverse("registry:village_list")
     assert rows(client.get(url, {"q": "望湖"})) == ["望湖村"]
     assert rows(client.get(url, {"area": "330112106"})) == ["示例二村"]
-    assert rows(client.get(url, {"paired": "false"})) == ["示例一村"]
+    assert rows(client.get(url, {"active": "false"})) == ["示例一村"]
     ordered = client.get(url, {"ordering": "-name"}).context["table"].objects
     assert [v.name for v in ordered] == sorted(VILLAGES_BY_ROLE["admin"], reverse=True)
     settings.TIANMU_PAGE_SIZE = 2
