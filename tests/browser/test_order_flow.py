@@ -74,7 +74,7 @@ def test_order_from_placed_to_confirmed(live_server, browser):
     ent.fill("#id_lines-1-unit_price", "88.80")
     ent.click("#order-form button[type=submit]")
     expect(ent.locator("[data-status]")).to_have_attribute("data-status", "placed")
-    expect(ent.locator("[data-figure=total]")).to_contain_text("6,552.00 yuan")
+    expect(ent.locator("[data-figure=total]")).to_contain_text("¥6,552.00")
     order_url = ent.url
 
     # A bad payment is refused with a message, nothing written.
@@ -102,9 +102,9 @@ def test_order_from_placed_to_confirmed(live_server, browser):
     vil.goto(order_url)
     vil.click("#payments [data-action=confirm]")
     expect(vil.locator("[data-status]")).to_have_attribute("data-status", "paid")
-    expect(vil.locator("[data-figure=paid]")).to_contain_text("6,552.00 yuan")
+    expect(vil.locator("[data-figure=paid]")).to_contain_text("¥6,552.00")
 
     vil.goto(f"{live_server.url}/")
-    expect(vil.locator("[data-kpi=purchase_income_yuan]")).to_contain_text("7,762.00 yuan")
+    expect(vil.locator("[data-kpi=purchase_income_yuan]")).to_contain_text("¥7,762.00")
     ent_ctx.close()
     vil_ctx.close()
