@@ -68,6 +68,7 @@ from tianmu.core.api import (
     Money,
     Page,
     PageParams,
+    add_confirmation_routes,
     bind_form,
     ensure_can_create,
     filter_parameters,
@@ -264,10 +265,6 @@ class DeliveryIn(Schema):
     accept_excess: bool = False
     override_reason: str | None = None
     corrects: int | None = None
-
-
-class ReasonIn(Schema):
-    reason: str = ""
 
 
 class OrderOut(Schema):
@@ -564,28 +561,16 @@ def delivery_detail(request, delivery_id: int):
     return get_visible_or_404(user_of(request), _deliveries(user_of(request)), delivery_id)
 
 
-@router.post(
-    "/deliveries/{int:delivery_id}/confirm",
+add_confirmation_routes(
+    router,
+    path="/deliveries",
+    model=Delivery,
     response=DeliveryOut,
-    summary="Confirm a delivery the other side reported",
+    label="a delivery",
+    confirm=lambda user, obj: delivery_confirm(user=user, delivery=obj),
+    dispute=lambda user, obj, reason: delivery_dispute(user=user, delivery=obj, reason=reason),
+    reload=_deliveries,
 )
-def delivery_confirm_view(request, delivery_id: int):
-    user = user_of(request)
-    delivery = get_visible_or_404(user, Delivery, delivery_id)
-    delivery_confirm(user=user, delivery=delivery)
-    return _deliveries(user).get(pk=delivery_id)
-
-
-@router.post(
-    "/deliveries/{int:delivery_id}/dispute",
-    response=DeliveryOut,
-    summary="Dispute a delivery the other side reported, with a reason",
-)
-def delivery_dispute_view(request, delivery_id: int, payload: ReasonIn):
-    user = user_of(request)
-    delivery = get_visible_or_404(user, Delivery, delivery_id)
-    delivery_dispute(user=user, delivery=delivery, reason=payload.reason)
-    return _deliveries(user).get(pk=delivery_id)
 
 
 # --- Purchase orders --------------------------------------------------------------------------
@@ -684,26 +669,17 @@ def order_delivery_add(request, order_id: int, payload: OrderDeliveryIn):
     return Status(201, delivery)
 
 
-@router.post(
-    "/order-deliveries/{int:delivery_id}/confirm",
+add_confirmation_routes(
+    router,
+    path="/order-deliveries",
+    model=OrderDelivery,
     response=OrderDeliveryOut,
-    summary="Confirm an order delivery the other side reported",
+    label="an order delivery",
+    confirm=lambda user, obj: order_delivery_confirm(user=user, delivery=obj),
+    dispute=lambda user, obj, reason: order_delivery_dispute(
+        user=user, delivery=obj, reason=reason
+    ),
 )
-def order_delivery_confirm_view(request, delivery_id: int):
-    user = user_of(request)
-    delivery = get_visible_or_404(user, OrderDelivery, delivery_id)
-    return order_delivery_confirm(user=user, delivery=delivery)
-
-
-@router.post(
-    "/order-deliveries/{int:delivery_id}/dispute",
-    response=OrderDeliveryOut,
-    summary="Dispute an order delivery, with a reason",
-)
-def order_delivery_dispute_view(request, delivery_id: int, payload: ReasonIn):
-    user = user_of(request)
-    delivery = get_visible_or_404(user, OrderDelivery, delivery_id)
-    return order_delivery_dispute(user=user, delivery=delivery, reason=payload.reason)
 
 
 # --- Payments ---------------------------------------------------------------------------------
@@ -746,23 +722,12 @@ def payment_add(request, order_id: int, payload: PaymentIn):
     return Status(201, payment)
 
 
-@router.post(
-    "/payments/{int:payment_id}/confirm",
+add_confirmation_routes(
+    router,
+    path="/payments",
+    model=Payment,
     response=PaymentOut,
-    summary="Confirm a payment the other side reported",
+    label="a payment",
+    confirm=lambda user, obj: payment_confirm(user=user, payment=obj),
+    dispute=lambda user, obj, reason: payment_dispute(user=user, payment=obj, reason=reason),
 )
-def payment_confirm_view(request, payment_id: int):
-    user = user_of(request)
-    payment = get_visible_or_404(user, Payment, payment_id)
-    return payment_confirm(user=user, payment=payment)
-
-
-@router.post(
-    "/payments/{int:payment_id}/dispute",
-    response=PaymentOut,
-    summary="Dispute a payment, with a reason",
-)
-def payment_dispute_view(request, payment_id: int, payload: ReasonIn):
-    user = user_of(request)
-    payment = get_visible_or_404(user, Payment, payment_id)
-    return payment_dispute(user=user, payment=payment, reason=payload.reason)

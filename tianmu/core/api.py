@@ -268,3 +268,63 @@ class VillageRef(Schema):
     @staticmethod
     def resolve_code(obj) -> str | None:
         return obj.area.code
+
+
+# --- The confirmation workflow (tianmu/core/workflow.py) --------------------------------------
+
+
+class ReasonIn(Schema):
+    """A reason, for a dispute or a returned review."""
+
+    reason: str = ""
+
+
+def add_confirmation_routes(
+    router,
+    *,
+    path: str,
+    model: type[models.Model],
+    response,
+    label: str,
+    confirm=None,
+    dispute=None,
+    reload=None,
+) -> None:
+    """`POST {path}/{id}/confirm` and `POST {path}/{id}/dispute` for a Confirmable model.
+
+    The other side of a record confirms it or disputes it with a reason; who may do which is
+    the workflow's rule (`record_confirm` / `record_dispute`). `confirm(user=, obj=)` and
+    `dispute(user=, obj=, reason=)` replace those two where a module does more (an order's
+    status follows its payments); `reload(user)` is the queryset the answer is read back from.
+    """
+    from tianmu.core.workflow import record_confirm, record_dispute
+
+    confirm = confirm or (lambda user, obj: record_confirm(user=user, obj=obj))
+    dispute = dispute or (
+        lambda user, obj, reason: record_dispute(user=user, obj=obj, reason=reason)
+    )
+    name = model._meta.model_name
+
+    def answer(user, obj):
+        return reload(user).get(pk=obj.pk) if reload else obj
+
+    @router.post(
+        f"{path}/{{int:pk}}/confirm",
+        response=response,
+        summary=f"Confirm {label} the other side reported",
+        operation_id=f"{name}_confirm",
+    )
+    def confirm_view(request, pk: int):
+        user = user_of(request)
+        return answer(user, confirm(user=user, obj=get_visible_or_404(user, model, pk)))
+
+    @router.post(
+        f"{path}/{{int:pk}}/dispute",
+        response=response,
+        summary=f"Dispute {label}, with a reason",
+        operation_id=f"{name}_dispute",
+    )
+    def dispute_view(request, pk: int, payload: ReasonIn):
+        user = user_of(request)
+        obj = get_visible_or_404(user, model, pk)
+        return answer(user, dispute(user=user, obj=obj, reason=payload.reason))

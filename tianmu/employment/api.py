@@ -19,6 +19,7 @@ from tianmu.core.api import (
     PageParams,
     Ref,
     VillageRef,
+    add_confirmation_routes,
     bind_form,
     ensure_can_create,
     filter_parameters,
@@ -30,7 +31,6 @@ from tianmu.core.api import (
     user_of,
 )
 from tianmu.core.scoping import visible_to
-from tianmu.core.workflow import record_confirm, record_dispute
 from tianmu.employment.filtersets import (
     PersonFilterSet,
     PlacementFilterSet,
@@ -199,10 +199,6 @@ class PlacementIn(Schema):
     employment_type: str | None = None
     note: str | None = None
     corrects: int | None = None
-
-
-class DisputeIn(Schema):
-    reason: str = ""
 
 
 class EarningIn(Schema):
@@ -427,19 +423,10 @@ def placement_change(request, pk: int, payload: PlacementIn):
     return _placements(user).get(pk=pk)
 
 
-@router.post("/placements/{int:pk}/confirm", response=PlacementOut, summary="Confirm a placement")
-def placement_confirm(request, pk: int):
-    user = user_of(request)
-    record_confirm(user=user, obj=get_visible_or_404(user, Placement, pk))
-    return _placements(user).get(pk=pk)
-
-
-@router.post("/placements/{int:pk}/dispute", response=PlacementOut, summary="Dispute a placement")
-def placement_dispute(request, pk: int, payload: DisputeIn):
-    user = user_of(request)
-    placement = get_visible_or_404(user, Placement, pk)
-    record_dispute(user=user, obj=placement, reason=payload.reason)
-    return _placements(user).get(pk=pk)
+add_confirmation_routes(
+    router, path="/placements", model=Placement, response=PlacementOut, label="a placement",
+    reload=_placements,
+)  # fmt: skip
 
 
 @router.get(

@@ -19,6 +19,7 @@ from tianmu.core.api import (
     Money,
     Page,
     PageParams,
+    ReasonIn,
     bind_form,
     ensure_can_create,
     filter_parameters,
@@ -208,10 +209,6 @@ class UpdateIn(Schema):
     date: datetime.date | None = None
     title: str | None = None
     text: str | None = None
-
-
-class ReasonIn(Schema):
-    reason: str = ""
 
 
 class PhotoOut(Schema):
