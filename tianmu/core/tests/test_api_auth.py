@@ -87,7 +87,7 @@ def test_openapi_document_and_docs():
         "/api/v1/kpis",
     } <= paths
     params = {p["name"] for p in schema["paths"]["/api/v1/villages"]["get"]["parameters"]}
-    assert {"limit", "offset", "q", "area", "town", "paired", "is_example"} <= params
+    assert {"limit", "offset", "q", "area", "town", "active", "is_example"} <= params
     schemes = schema["components"]["securitySchemes"]
     assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
     assert client.get("/api/v1/docs").status_code == 200
