@@ -206,7 +206,35 @@ class Agreement(ChangeLoggedModel):
         return self.village.area
 
 
-class AgreementLine(ChangeLoggedModel):
+class ProductLine(ChangeLoggedModel):
+    """What agreement lines and order lines share: a product of the selling village's
+    catalogue (or one named freely), its unit and unit price; `quantity` and the catalogue
+    link are the subclass's own."""
+
+    product_name = models.CharField(_("product"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=20)
+    unit_price = price_field()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.product_name} {self.quantity}{self.unit}"
+
+    def seller_village_id(self) -> int | None:
+        """The village that sells this line (None while the parent is not set)."""
+        raise NotImplementedError
+
+    def clean(self):
+        super().clean()
+        seller = self.seller_village_id()
+        if self.product_id and seller is not None and self.product.village_id != seller:
+            raise ValidationError(
+                {"product": _("The product is not in the selling village's catalogue.")}
+            )
+
+
+class AgreementLine(ProductLine):
     """One product of an agreement: unit, agreed quantity and unit price."""
 
     agreement = models.ForeignKey(
@@ -220,33 +248,19 @@ class AgreementLine(ChangeLoggedModel):
         blank=True,
         related_name="+",
     )
-    product_name = models.CharField(_("product"), max_length=100)
-    unit = models.CharField(_("unit"), max_length=20)
     quantity = quantity_field(_("agreed quantity"))
-    unit_price = price_field()
 
     class Meta:
         ordering = ["agreement", "id"]
         verbose_name = _("agreement line")
         verbose_name_plural = _("agreement lines")
 
-    def __str__(self) -> str:
-        return f"{self.product_name} {self.quantity}{self.unit}"
-
     @property
     def amount_yuan(self) -> Decimal:
         return line_amount(self.quantity, self.unit_price)
 
-    def clean(self):
-        super().clean()
-        if (
-            self.product_id
-            and self.agreement_id
-            and self.product.village_id != self.agreement.village_id
-        ):
-            raise ValidationError(
-                {"product": _("The product is not in the selling village's catalogue.")}
-            )
+    def seller_village_id(self) -> int | None:
+        return self.agreement.village_id if self.agreement_id else None
 
 
 class CallOff(ChangeLoggedModel):
@@ -416,7 +430,7 @@ class PurchaseOrder(ChangeLoggedModel):
         return self.village.area
 
 
-class PurchaseOrderLine(ChangeLoggedModel):
+class PurchaseOrderLine(ProductLine):
     """One product of a purchase order; `amount_yuan` = quantity × unit price (derived)."""
 
     order = models.ForeignKey(
@@ -430,10 +444,7 @@ class PurchaseOrderLine(ChangeLoggedModel):
         blank=True,
         related_name="order_lines",
     )
-    product_name = models.CharField(_("product"), max_length=100)
-    unit = models.CharField(_("unit"), max_length=20)
     quantity = quantity_field()
-    unit_price = price_field()
     amount_yuan = models.DecimalField(
         _("amount (yuan)"), max_digits=14, decimal_places=2, editable=False, default=0
     )
@@ -443,15 +454,8 @@ class PurchaseOrderLine(ChangeLoggedModel):
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
 
-    def __str__(self) -> str:
-        return f"{self.product_name} {self.quantity}{self.unit}"
-
-    def clean(self):
-        super().clean()
-        if self.product_id and self.order_id and self.product.village_id != self.order.village_id:
-            raise ValidationError(
-                {"product": _("The product is not in the selling village's catalogue.")}
-            )
+    def seller_village_id(self) -> int | None:
+        return self.order.village_id if self.order_id else None
 
     def save(self, *args, **kwargs):
         if self.quantity is not None and self.unit_price is not None:
