@@ -287,13 +287,16 @@ class VillageRef(Schema):
     name: str
     code: str | None
 
+    # A generated shape hands over a dict with the values already read; a model instance
+    # (a hand-written endpoint) reads them from its area.
+
     @staticmethod
     def resolve_name(obj) -> str:
-        return obj.area.name
+        return obj["name"] if isinstance(obj, dict) else obj.area.name
 
     @staticmethod
     def resolve_code(obj) -> str | None:
-        return obj.area.code
+        return obj["code"] if isinstance(obj, dict) else obj.area.code
 
 
 # --- The confirmation workflow (tianmu/core/workflow.py) --------------------------------------

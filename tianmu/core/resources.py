@@ -102,6 +102,25 @@ def _prefixed(prefix: str, order: str) -> str:
     return ("-" if desc else "") + prefix + order.lstrip("-")
 
 
+def ref(model: type[models.Model], path: str, *, name: str = "name") -> Nest:
+    """The foreign key `path` of `model` shown as `{"id", "name"}` (the shared `Ref`)."""
+    target = model
+    for part in path.split("__"):
+        target = target._meta.get_field(part).related_model
+    return Nest(Shape.ref_of(target, name=name), path)
+
+
+def village_ref(model: type[models.Model], path: str) -> Nest:
+    """A foreign key to a village shown as `{"id", "name", "code"}` (its area's)."""
+    from tianmu.core.api import VillageRef
+
+    village = model._meta.get_field(path.split("__")[0]).related_model
+    for part in path.split("__")[1:]:
+        village = village._meta.get_field(part).related_model
+    fields = {"id": None, "name": Val("area__name"), "code": Val("area__code")}
+    return Nest(Shape("VillageRef", village, fields, schema=VillageRef), path)
+
+
 def _model_field(model: type[models.Model], path: str):
     """The model field at the end of a `.values()` path, and whether any step may be null."""
     nullable = False
@@ -139,7 +158,8 @@ class Shape:
     """The fields of a model's API output, as `{json key: Val | Calc | Nest | Many}`.
 
     A key mapped to None is `Val()`: read from the path of the same name. `schema_name` is the
-    OpenAPI component's name; `extends` starts from another shape's fields (a detail shape).
+    OpenAPI component's name; `extends` starts from another shape's fields (a detail shape);
+    `schema` gives an existing schema instead (one `Ref` for every named object).
     """
 
     def __init__(
@@ -149,13 +169,15 @@ class Shape:
         fields: dict[str, Any],
         *,
         extends: Shape | None = None,
+        schema: type[Schema] | None = None,
     ):
         self.schema_name = schema_name
         self.model = model
         self.fields: dict[str, Any] = {**(extends.fields if extends else {})}
         for key, spec in fields.items():
             self.fields[key] = spec if spec is not None else Val()
-        self._schema = None
+        # A schema shared by several shapes (`Ref` for any named object) is given, not made.
+        self._schema = schema
 
     # The plan: which .values() paths a row needs, and how to build its JSON from them.
 
@@ -191,6 +213,13 @@ class Shape:
                 else:
                     out[key] = spec.shape.build(row, inner)
         return out
+
+    @staticmethod
+    def ref_of(model: type[models.Model], *, name: str = "name") -> Shape:
+        """`{"id", "name"}` of a named object, as the shared `Ref` schema."""
+        from tianmu.core.api import Ref
+
+        return Shape("Ref", model, {"id": None, "name": Val(name)}, schema=Ref)
 
     def id_path(self) -> str:
         spec = self.fields.get("id")
