@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import path as url_path
 from django.utils.translation import gettext as _
@@ -95,6 +96,19 @@ class Many:
     order_by: tuple[str, ...] = ()
     flat_type: Any = int
     scoped: bool = False
+    #: Only the related rows matching this (a callable, so "today" is read per request).
+    where: Callable[[], Q] | None = None
+    #: The first matching row (or null) instead of a list.
+    first: bool = False
+
+
+@dataclass(frozen=True)
+class Obj:
+    """A value computed from the model instance (a rule check): for detail shapes, where one
+    object is read; `fn(obj, user)`."""
+
+    fn: Callable[[models.Model, Any], Any]
+    type: Any
 
 
 def _prefixed(prefix: str, order: str) -> str:
@@ -119,6 +133,18 @@ def village_ref(model: type[models.Model], path: str) -> Nest:
         village = village._meta.get_field(part).related_model
     fields = {"id": None, "name": Val("area__name"), "code": Val("area__code")}
     return Nest(Shape("VillageRef", village, fields, schema=VillageRef), path)
+
+
+def is_current(row) -> bool:
+    """Whether a row's [start, end] term holds today (for an `active` value)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return row["start"] <= today and (row["end"] is None or row["end"] >= today)
+
+
+#: `"active": ACTIVE` on a shape with start and end dates.
+ACTIVE = Calc(is_current, needs=("start", "end"), type=bool)
 
 
 def _model_field(model: type[models.Model], path: str):
@@ -238,7 +264,14 @@ class Shape:
             for key, spec in many:
                 grouped = self._many(spec, pks, user)
                 for r, out in zip(raw, result, strict=True):
-                    out[key] = grouped.get(r["pk"], [])
+                    values = grouped.get(r["pk"], [])
+                    out[key] = (values[0] if values else None) if spec.first else values
+        computed = [(k, s) for k, s in self.fields.items() if isinstance(s, Obj)]
+        if computed and raw:
+            objs = self.model._default_manager.in_bulk([r["pk"] for r in raw])
+            for r, out in zip(raw, result, strict=True):
+                for key, spec in computed:
+                    out[key] = spec.fn(objs[r["pk"]], user)
         return result
 
     def _many(self, spec: Many, pks: list, user) -> dict[Any, list]:
@@ -252,6 +285,8 @@ class Shape:
             qs = f.related_model._default_manager.all()
             back = f.field.name
         qs = qs.filter(**{f"{back}__in": pks})
+        if spec.where is not None:
+            qs = qs.filter(spec.where())
         if spec.scoped:
             from tianmu.core.scoping import visible_to
 
@@ -278,11 +313,13 @@ class Shape:
             f, nullable = _model_field(self.model, spec.path or key)
             t = _python_type(f)
             return t | None if nullable else t
-        if isinstance(spec, Calc):
+        if isinstance(spec, Calc | Obj):
             return spec.type
         if isinstance(spec, Nest):
             f, nullable = _model_field(self.model, spec.path)
             return spec.shape.schema | None if nullable else spec.shape.schema
+        if spec.first:
+            return spec.shape.schema | None
         if spec.flat:
             return list[spec.flat_type]
         return list[spec.shape.schema]
@@ -344,11 +381,7 @@ class Resource:
         qs = self.queryset(user_of(request))
         if self.filterset is not None:
             qs = filtered(request, self.filterset, qs)
-        check_page(page)
-        count = qs.count()
-        rows = qs[page.offset : page.offset + page.limit]
-        items = self.shape.rows(rows, user_of(request)) if count else []
-        return {"count": count, "items": items}
+        return page_of(self.shape, qs, page, user_of(request))
 
     def one(self, user, pk) -> dict:
         shape = self.detail_shape or self.shape
@@ -440,7 +473,7 @@ class Resource:
             url_path(f"{base}<int:pk>/delete/", view["delete"], name=f"{name}_delete"),
             url_path(f"{base}<int:pk>/history/", view["history"], name=f"{name}_history"),
         ]
-        skip = set(without) | ({"add"} if "edit" in without else set())
+        skip = set(without)
         return [r for r in routes if r.name.rsplit("_", 1)[1] not in skip]
 
 
@@ -555,6 +588,19 @@ def _pk(value, name: str) -> int:
     from tianmu.core.api import check_int
 
     return check_int(value, name)
+
+
+def page_of(shape: Shape, queryset: models.QuerySet, page: PageParams, user=None) -> dict:
+    """`{"count", "items"}` of one page of `queryset` in `shape` (for an app's own lists)."""
+    check_page(page)
+    count = queryset.count()
+    rows = queryset[page.offset : page.offset + page.limit]
+    return {"count": count, "items": shape.rows(rows, user) if count else []}
+
+
+def one_of(shape: Shape, queryset: models.QuerySet, pk, user=None) -> dict:
+    """One row of `queryset` in `shape` (the answer to an app's own write)."""
+    return shape.rows(queryset.filter(pk=pk), user)[0]
 
 
 def get_visible(res: Resource, user, pk) -> models.Model:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from tianmu.alliances.api import AllianceRef, VillageRef
+from tianmu.alliances.api import AllianceRef
 from tianmu.commerce.models import Agreement
 from tianmu.commerce.selectors import agreements_annotated
 from tianmu.core.api import (
@@ -20,6 +20,7 @@ from tianmu.core.api import (
     Page,
     PageParams,
     ReasonIn,
+    VillageRef,
     bind_form,
     ensure_can_create,
     filter_parameters,
