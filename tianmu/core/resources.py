@@ -100,6 +100,8 @@ class Many:
     where: Callable[[], Q] | None = None
     #: The first matching row (or null) instead of a list.
     first: bool = False
+    #: Turns each `flat` value into what the JSON shows (a file name into its URL).
+    convert: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -296,8 +298,9 @@ class Shape:
         grouped: dict[Any, list] = defaultdict(list)
         if spec.flat:
             flat = prefix[:-2] if prefix and spec.flat in ("pk", "id") else prefix + spec.flat
+            convert = spec.convert or (lambda v: v)
             for owner, value in qs.values_list(back, flat):
-                grouped[owner].append(value)
+                grouped[owner].append(convert(value))
         else:
             paths = [prefix + p for p in spec.shape.value_paths()]
             for row in qs.values(back, *paths):
@@ -366,26 +369,33 @@ class Resource:
     save: Callable[..., models.Model] | None = None
     delete: Callable[..., None] | None = None
     prepare: Callable[[dict], dict] | None = None
+    #: `annotate(queryset, user, params)`: values the request's parameters decide (a list's
+    #: sales within its `from`/`to`), for the API and the pages alike.
+    annotate: Callable[..., models.QuerySet] | None = None
     page_prefix: str | None = None
 
     # Reading
 
-    def queryset(self, user) -> models.QuerySet:
+    def queryset(self, user, params=None) -> models.QuerySet:
         from tianmu.core.scoping import visible_to
 
         if self.base_queryset is not None:
-            return visible_to(user, self.base_queryset(user))
-        return visible_to(user, self.model)
+            qs = visible_to(user, self.base_queryset(user))
+        else:
+            qs = visible_to(user, self.model)
+        if self.annotate is not None:
+            qs = self.annotate(qs, user, params or {})
+        return qs
 
     def list_rows(self, request, page: PageParams) -> dict:
-        qs = self.queryset(user_of(request))
+        qs = self.queryset(user_of(request), request.GET)
         if self.filterset is not None:
             qs = filtered(request, self.filterset, qs)
         return page_of(self.shape, qs, page, user_of(request))
 
-    def one(self, user, pk) -> dict:
+    def one(self, user, pk, params=None) -> dict:
         shape = self.detail_shape or self.shape
-        rows = shape.rows(self.queryset(user).filter(pk=pk), user)
+        rows = shape.rows(self.queryset(user, params).filter(pk=pk), user)
         if not rows:
             from django.http import Http404
 
@@ -527,7 +537,7 @@ def add_routes(router, res: Resource) -> None:
     if "detail" in ops:
 
         def detail_view(request, **kwargs):
-            return res.one(user_of(request), _pk(kwargs[pk_name], pk_name))
+            return res.one(user_of(request), _pk(kwargs[pk_name], pk_name), request.GET)
 
         _signature(detail_view, [(pk_name, int, empty)])
         router.get(one, response=out, summary=res.label("detail"), operation_id=f"{name}_get")(

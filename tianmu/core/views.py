@@ -73,7 +73,10 @@ class BaseObjectView(LoginRequiredMixin, View):
     def base_queryset(self) -> models.QuerySet:
         resource = self.resource
         if self.queryset is None and resource is not None and resource.base_queryset:
-            return resource.base_queryset(self.request.user)
+            qs = resource.base_queryset(self.request.user)
+            if resource.annotate is not None:
+                qs = resource.annotate(qs, self.request.user, self.request.GET)
+            return qs
         qs = self.queryset if self.queryset is not None else self.model._default_manager.all()
         return qs.all()
 

@@ -20,7 +20,7 @@ def _photo_url(row) -> str:
 
 
 PHOTO = Shape(
-    "PhotoOut",
+    "EventPhotoOut",
     EventPhoto,
     {"id": None, "url": Calc(_photo_url, needs=("image",), type=str), "caption": None},
 )
