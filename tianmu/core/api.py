@@ -318,13 +318,15 @@ def add_confirmation_routes(
     confirm=None,
     dispute=None,
     reload=None,
+    answer=None,
 ) -> None:
     """`POST {path}/{id}/confirm` and `POST {path}/{id}/dispute` for a Confirmable model.
 
     The other side of a record confirms it or disputes it with a reason; who may do which is
     the workflow's rule (`record_confirm` / `record_dispute`). `confirm(user=, obj=)` and
     `dispute(user=, obj=, reason=)` replace those two where a module does more (an order's
-    status follows its payments); `reload(user)` is the queryset the answer is read back from.
+    status follows its payments); `reload(user)` is the queryset the answer is read back from,
+    or `answer(user, obj)` builds it (a resource's shape).
     """
     from tianmu.core.workflow import record_confirm, record_dispute
 
@@ -334,8 +336,10 @@ def add_confirmation_routes(
     )
     name = model._meta.model_name
 
-    def answer(user, obj):
-        return reload(user).get(pk=obj.pk) if reload else obj
+    if answer is None:
+
+        def answer(user, obj):
+            return reload(user).get(pk=obj.pk) if reload else obj
 
     @router.post(
         f"{path}/{{int:pk}}/confirm",
