@@ -49,6 +49,7 @@ def service(fn: F | None = None, *, atomic: bool = True):
                 return func(*args, **kwargs)
 
         wrapper.is_service = True
+        wrapper.atomic = atomic
         return wrapper  # type: ignore[return-value]
 
     return decorate(fn) if fn is not None else decorate
