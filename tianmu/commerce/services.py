@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -33,7 +32,7 @@ from tianmu.commerce.models import (
 )
 from tianmu.core.money import to_money
 from tianmu.core.scoping import scope_for
-from tianmu.core.services import NotFound, ensure_editable, object_delete, object_save
+from tianmu.core.services import NotFound, ensure_editable, object_delete, object_save, service
 from tianmu.core.workflow import (
     ConfirmationStatus,
     confirmed_q,
@@ -46,10 +45,12 @@ from tianmu.core.workflow import (
 # --- catalogue ------------------------------------------------------------------------------
 
 
+@service
 def product_save(*, user, product: Product) -> Product:
     return object_save(user=user, instance=product)
 
 
+@service
 def product_delete(*, user, product: Product) -> None:
     object_delete(user=user, instance=product)
 
@@ -63,26 +64,26 @@ def _lock_agreement(agreement: Agreement) -> Agreement:
     )
 
 
+@service
 def agreement_save(*, user, agreement: Agreement) -> Agreement:
     """Create or edit an agreement. Only a draft can be edited; signing, closing and the
     lines go through their own functions."""
-    with transaction.atomic():
-        if agreement.pk:
-            stored = _lock_agreement(agreement)
-            ensure_editable(user, stored)
-            if stored.status != AgreementStatus.DRAFT:
-                raise ValidationError(
-                    _("A “%(status)s” agreement cannot be edited.")
-                    % {"status": stored.get_status_display()}
-                )
-            agreement.status = stored.status
-            agreement.signed_on = stored.signed_on
-        else:
-            agreement.status = AgreementStatus.DRAFT
-            agreement.signed_on = None
-        if agreement.project_id and not agreement.village_id:
-            agreement.village_id = agreement.project.village_id
-        return object_save(user=user, instance=agreement)
+    if agreement.pk:
+        stored = _lock_agreement(agreement)
+        ensure_editable(user, stored)
+        if stored.status != AgreementStatus.DRAFT:
+            raise ValidationError(
+                _("A “%(status)s” agreement cannot be edited.")
+                % {"status": stored.get_status_display()}
+            )
+        agreement.status = stored.status
+        agreement.signed_on = stored.signed_on
+    else:
+        agreement.status = AgreementStatus.DRAFT
+        agreement.signed_on = None
+    if agreement.project_id and not agreement.village_id:
+        agreement.village_id = agreement.project.village_id
+    return object_save(user=user, instance=agreement)
 
 
 def _ensure_draft(agreement: Agreement) -> None:
@@ -93,57 +94,57 @@ def _ensure_draft(agreement: Agreement) -> None:
         )
 
 
+@service
 def agreement_line_save(*, user, line: AgreementLine) -> AgreementLine:
-    with transaction.atomic():
-        agreement = _lock_agreement(line.agreement)
-        ensure_editable(user, agreement)
-        _ensure_draft(agreement)
-        if line.product_id and not line.product_name:
-            line.product_name = line.product.name
-            line.unit = line.unit or line.product.unit
-        return object_save(user=user, instance=line)
+    agreement = _lock_agreement(line.agreement)
+    ensure_editable(user, agreement)
+    _ensure_draft(agreement)
+    if line.product_id and not line.product_name:
+        line.product_name = line.product.name
+        line.unit = line.unit or line.product.unit
+    return object_save(user=user, instance=line)
 
 
+@service
 def agreement_line_delete(*, user, line: AgreementLine) -> None:
-    with transaction.atomic():
-        agreement = _lock_agreement(line.agreement)
-        ensure_editable(user, agreement)
-        _ensure_draft(agreement)
-        object_delete(user=user, instance=line)
+    agreement = _lock_agreement(line.agreement)
+    ensure_editable(user, agreement)
+    _ensure_draft(agreement)
+    object_delete(user=user, instance=line)
 
 
+@service
 def agreement_sign(*, user, agreement: Agreement, signed_on: datetime.date) -> Agreement:
     """draft → signed, on `signed_on`; an agreement needs at least one line to be signed."""
-    with transaction.atomic():
-        agreement = _lock_agreement(agreement)
-        ensure_editable(user, agreement)
-        if agreement.status != AgreementStatus.DRAFT:
-            raise ValidationError(
-                _("Only a draft can be signed; this agreement is “%(status)s”.")
-                % {"status": agreement.get_status_display()}
-            )
-        if not agreement.lines.exists():
-            raise ValidationError(_("Add at least one line before signing."))
-        ensure_period_open(date=signed_on, area=agreement.village.area)
-        agreement.status = AgreementStatus.SIGNED
-        agreement.signed_on = signed_on
-        agreement.full_clean()
-        agreement.save(update_fields=["status", "signed_on", "last_updated"])
+    agreement = _lock_agreement(agreement)
+    ensure_editable(user, agreement)
+    if agreement.status != AgreementStatus.DRAFT:
+        raise ValidationError(
+            _("Only a draft can be signed; this agreement is “%(status)s”.")
+            % {"status": agreement.get_status_display()}
+        )
+    if not agreement.lines.exists():
+        raise ValidationError(_("Add at least one line before signing."))
+    ensure_period_open(date=signed_on, area=agreement.village.area)
+    agreement.status = AgreementStatus.SIGNED
+    agreement.signed_on = signed_on
+    agreement.full_clean()
+    agreement.save(update_fields=["status", "signed_on", "last_updated"])
     return agreement
 
 
+@service
 def agreement_close(*, user, agreement: Agreement, expired: bool = False) -> Agreement:
     """signed → closed (ended by the parties) or → expired (its term ran out)."""
-    with transaction.atomic():
-        agreement = _lock_agreement(agreement)
-        ensure_editable(user, agreement)
-        if agreement.status not in (AgreementStatus.SIGNED, AgreementStatus.EXPIRED):
-            raise ValidationError(
-                _("Only a signed agreement can be closed; this one is “%(status)s”.")
-                % {"status": agreement.get_status_display()}
-            )
-        agreement.status = AgreementStatus.EXPIRED if expired else AgreementStatus.CLOSED
-        agreement.save(update_fields=["status", "last_updated"])
+    agreement = _lock_agreement(agreement)
+    ensure_editable(user, agreement)
+    if agreement.status not in (AgreementStatus.SIGNED, AgreementStatus.EXPIRED):
+        raise ValidationError(
+            _("Only a signed agreement can be closed; this one is “%(status)s”.")
+            % {"status": agreement.get_status_display()}
+        )
+    agreement.status = AgreementStatus.EXPIRED if expired else AgreementStatus.CLOSED
+    agreement.save(update_fields=["status", "last_updated"])
     return agreement
 
 
@@ -199,6 +200,7 @@ def _line_of(agreement: Agreement, line: AgreementLine | int) -> AgreementLine:
     return found
 
 
+@service
 def call_off_create(
     *,
     user,
@@ -209,15 +211,14 @@ def call_off_create(
     note: str = "",
     override_reason: str = "",
 ) -> CallOff:
-    with transaction.atomic():
-        agreement = _lock_agreement(agreement)
-        ensure_editable(user, agreement)
-        line = _line_of(agreement, line)
-        call_off = CallOff(agreement=agreement, line=line, date=date, quantity=quantity, note=note)
-        call_off.full_clean()
-        _ensure_open_for(user=user, agreement=agreement, date=date, override_reason=override_reason)
-        ensure_period_open(date=date, area=agreement.village.area)
-        return object_save(user=user, instance=call_off)
+    agreement = _lock_agreement(agreement)
+    ensure_editable(user, agreement)
+    line = _line_of(agreement, line)
+    call_off = CallOff(agreement=agreement, line=line, date=date, quantity=quantity, note=note)
+    call_off.full_clean()
+    _ensure_open_for(user=user, agreement=agreement, date=date, override_reason=override_reason)
+    ensure_period_open(date=date, area=agreement.village.area)
+    return object_save(user=user, instance=call_off)
 
 
 @dataclass
@@ -270,6 +271,7 @@ def _correction_target(model, corrects, **parent) -> object | None:
     return target
 
 
+@service
 def delivery_report(
     *,
     user,
@@ -288,55 +290,56 @@ def delivery_report(
     Refused against a draft, closed or expired agreement (an admin may override expiry with
     a reason); a delivery that takes the line past its agreed quantity needs `accept_excess`.
     """
-    with transaction.atomic():
-        agreement = _lock_agreement(agreement)
-        ensure_editable(user, agreement)
-        line = _line_of(agreement, line)
-        delivery = Delivery(
-            agreement=agreement,
-            line=line,
-            date=date,
-            quantity=quantity,
-            note=note,
-            override_reason=(override_reason or "").strip(),
-        )
-        if call_off is not None:
-            call_off_id = call_off if isinstance(call_off, int) else call_off.pk
-            delivery.call_off = line.call_offs.filter(pk=call_off_id).first()
-            if delivery.call_off is None:
-                raise ValidationError({"call_off": _("Choose a call-off order of this line.")})
-        delivery.corrects = _correction_target(Delivery, corrects, agreement=agreement)
-        delivery.reported_side = _reporting_side(user, delivery)
-        delivery.reported_by = user
-        delivery.full_clean(exclude=["reported_by"])
-        _ensure_open_for(user=user, agreement=agreement, date=date, override_reason=override_reason)
-        ensure_period_open(date=date, area=agreement.village.area)
-        excess = delivery_excess(line=line, quantity=delivery.quantity, replacing=delivery.corrects)
-        if excess is not None and not accept_excess:
-            raise ValidationError(
-                {
-                    "quantity": ValidationError(
-                        _(
-                            "This delivery brings %(product)s to %(after)s %(unit)s, over the "
-                            "agreed %(agreed)s %(unit)s; confirm that you mean it to record it."
-                        )
-                        % {
-                            "product": line.product_name,
-                            "after": excess.after,
-                            "agreed": excess.agreed,
-                            "unit": line.unit,
-                        },
-                        code="exceeds_agreed",
+    agreement = _lock_agreement(agreement)
+    ensure_editable(user, agreement)
+    line = _line_of(agreement, line)
+    delivery = Delivery(
+        agreement=agreement,
+        line=line,
+        date=date,
+        quantity=quantity,
+        note=note,
+        override_reason=(override_reason or "").strip(),
+    )
+    if call_off is not None:
+        call_off_id = call_off if isinstance(call_off, int) else call_off.pk
+        delivery.call_off = line.call_offs.filter(pk=call_off_id).first()
+        if delivery.call_off is None:
+            raise ValidationError({"call_off": _("Choose a call-off order of this line.")})
+    delivery.corrects = _correction_target(Delivery, corrects, agreement=agreement)
+    delivery.reported_side = _reporting_side(user, delivery)
+    delivery.reported_by = user
+    delivery.full_clean(exclude=["reported_by"])
+    _ensure_open_for(user=user, agreement=agreement, date=date, override_reason=override_reason)
+    ensure_period_open(date=date, area=agreement.village.area)
+    excess = delivery_excess(line=line, quantity=delivery.quantity, replacing=delivery.corrects)
+    if excess is not None and not accept_excess:
+        raise ValidationError(
+            {
+                "quantity": ValidationError(
+                    _(
+                        "This delivery brings %(product)s to %(after)s %(unit)s, over the "
+                        "agreed %(agreed)s %(unit)s; confirm that you mean it to record it."
                     )
-                }
-            )
-        return object_save(user=user, instance=delivery, exclude=["reported_by"])
+                    % {
+                        "product": line.product_name,
+                        "after": excess.after,
+                        "agreed": excess.agreed,
+                        "unit": line.unit,
+                    },
+                    code="exceeds_agreed",
+                )
+            }
+        )
+    return object_save(user=user, instance=delivery, exclude=["reported_by"])
 
 
+@service
 def delivery_confirm(*, user, delivery: Delivery) -> Delivery:
     return record_confirm(user=user, obj=delivery)
 
 
+@service
 def delivery_dispute(*, user, delivery: Delivery, reason: str) -> Delivery:
     return record_dispute(user=user, obj=delivery, reason=reason)
 
@@ -355,42 +358,42 @@ class LineInput:
     unit_price: Decimal | None = None
 
 
+@service
 def order_place(*, user, order: PurchaseOrder, lines: list[LineInput]) -> PurchaseOrder:
     """Place a purchase order with its lines (at least one), all or nothing."""
-    with transaction.atomic():
-        if not lines:
-            raise ValidationError(_("An order needs at least one line."))
-        order.status = OrderStatus.PLACED
-        if order.agreement_id and not order.village_id:
-            order.village_id = order.agreement.village_id
-        order.full_clean()
-        ensure_period_open(date=order.placed_on, area=order.village.area)
-        order = object_save(user=user, instance=order)
-        errors = {}
-        for i, data in enumerate(lines, start=1):
-            line = PurchaseOrderLine(
-                order=order,
-                product=data.product,
-                product_name=data.product_name or (data.product.name if data.product else ""),
-                unit=data.unit or (data.product.unit if data.product else ""),
-                quantity=data.quantity,
-                unit_price=(
-                    data.unit_price
-                    if data.unit_price is not None
-                    else (data.product.price if data.product else None)
-                ),
-            )
-            try:
-                line.full_clean()
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    for message in messages:
-                        key = f"lines[{i}].{field}" if field != "__all__" else f"lines[{i}]"
-                        errors.setdefault(key, []).append(message)
-                continue
-            line.save()
-        if errors:
-            raise ValidationError(errors)
+    if not lines:
+        raise ValidationError(_("An order needs at least one line."))
+    order.status = OrderStatus.PLACED
+    if order.agreement_id and not order.village_id:
+        order.village_id = order.agreement.village_id
+    order.full_clean()
+    ensure_period_open(date=order.placed_on, area=order.village.area)
+    order = object_save(user=user, instance=order)
+    errors = {}
+    for i, data in enumerate(lines, start=1):
+        line = PurchaseOrderLine(
+            order=order,
+            product=data.product,
+            product_name=data.product_name or (data.product.name if data.product else ""),
+            unit=data.unit or (data.product.unit if data.product else ""),
+            quantity=data.quantity,
+            unit_price=(
+                data.unit_price
+                if data.unit_price is not None
+                else (data.product.price if data.product else None)
+            ),
+        )
+        try:
+            line.full_clean()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    key = f"lines[{i}].{field}" if field != "__all__" else f"lines[{i}]"
+                    errors.setdefault(key, []).append(message)
+            continue
+        line.save()
+    if errors:
+        raise ValidationError(errors)
     return order
 
 
@@ -404,6 +407,7 @@ def order_total(order: PurchaseOrder) -> Decimal:
     return to_money(order.lines.aggregate(s=Sum("amount_yuan"))["s"])
 
 
+@service
 def order_delivery_report(
     *,
     user,
@@ -413,26 +417,26 @@ def order_delivery_report(
     corrects: OrderDelivery | int | None = None,
 ) -> OrderDelivery:
     """One side reports that the whole order was delivered; the other confirms it."""
-    with transaction.atomic():
-        order = _lock_order(order)
-        ensure_editable(user, order)
-        delivery = OrderDelivery(order=order, date=date, note=note)
-        delivery.corrects = _correction_target(OrderDelivery, corrects, order=order)
-        if delivery.corrects is None:
-            live = order.deliveries.exclude(confirmation=ConfirmationStatus.DISPUTED)
-            if live.exists():
-                raise ValidationError(
-                    _("The delivery of this order is already recorded; correct it instead.")
-                )
-        if date < order.placed_on:
-            raise ValidationError({"date": _("The delivery cannot be before the order.")})
-        delivery.reported_side = _reporting_side(user, delivery)
-        delivery.reported_by = user
-        delivery.full_clean(exclude=["reported_by"])
-        ensure_period_open(date=date, area=order.village.area)
-        return object_save(user=user, instance=delivery, exclude=["reported_by"])
+    order = _lock_order(order)
+    ensure_editable(user, order)
+    delivery = OrderDelivery(order=order, date=date, note=note)
+    delivery.corrects = _correction_target(OrderDelivery, corrects, order=order)
+    if delivery.corrects is None:
+        live = order.deliveries.exclude(confirmation=ConfirmationStatus.DISPUTED)
+        if live.exists():
+            raise ValidationError(
+                _("The delivery of this order is already recorded; correct it instead.")
+            )
+    if date < order.placed_on:
+        raise ValidationError({"date": _("The delivery cannot be before the order.")})
+    delivery.reported_side = _reporting_side(user, delivery)
+    delivery.reported_by = user
+    delivery.full_clean(exclude=["reported_by"])
+    ensure_period_open(date=date, area=order.village.area)
+    return object_save(user=user, instance=delivery, exclude=["reported_by"])
 
 
+@service
 def payment_report(
     *,
     user,
@@ -446,37 +450,37 @@ def payment_report(
 
     Payments not disputed may not add up to more than the order's total.
     """
-    with transaction.atomic():
-        order = _lock_order(order)
-        ensure_editable(user, order)
-        payment = Payment(order=order, date=date, amount_yuan=amount_yuan, note=note)
-        payment.corrects = _correction_target(Payment, corrects, order=order)
-        payment.reported_side = _reporting_side(user, payment)
-        payment.reported_by = user
-        payment.full_clean(exclude=["reported_by"])
-        live = order.payments.exclude(confirmation=ConfirmationStatus.DISPUTED).exclude(
-            corrections__confirmation=ConfirmationStatus.CONFIRMED
+    order = _lock_order(order)
+    ensure_editable(user, order)
+    payment = Payment(order=order, date=date, amount_yuan=amount_yuan, note=note)
+    payment.corrects = _correction_target(Payment, corrects, order=order)
+    payment.reported_side = _reporting_side(user, payment)
+    payment.reported_by = user
+    payment.full_clean(exclude=["reported_by"])
+    live = order.payments.exclude(confirmation=ConfirmationStatus.DISPUTED).exclude(
+        corrections__confirmation=ConfirmationStatus.CONFIRMED
+    )
+    if payment.corrects is not None:
+        live = live.exclude(pk=payment.corrects.pk)
+    paid = to_money(live.aggregate(s=Sum("amount_yuan"))["s"])
+    total = order_total(order)
+    if paid + payment.amount_yuan > total:
+        raise ValidationError(
+            {
+                "amount_yuan": _(
+                    "Payments would come to %(paid)s yuan, more than the order's %(total)s yuan."
+                )
+                % {"paid": paid + payment.amount_yuan, "total": total}
+            }
         )
-        if payment.corrects is not None:
-            live = live.exclude(pk=payment.corrects.pk)
-        paid = to_money(live.aggregate(s=Sum("amount_yuan"))["s"])
-        total = order_total(order)
-        if paid + payment.amount_yuan > total:
-            raise ValidationError(
-                {
-                    "amount_yuan": _(
-                        "Payments would come to %(paid)s yuan, more than the order's "
-                        "%(total)s yuan."
-                    )
-                    % {"paid": paid + payment.amount_yuan, "total": total}
-                }
-            )
-        ensure_period_open(date=date, area=order.village.area)
-        return object_save(user=user, instance=payment, exclude=["reported_by"])
+    ensure_period_open(date=date, area=order.village.area)
+    return object_save(user=user, instance=payment, exclude=["reported_by"])
 
 
-def order_refresh_status(order: PurchaseOrder) -> PurchaseOrder:
-    """placed → delivered → paid, from the confirmed records (never set by hand)."""
+@service
+def order_refresh_status(*, user, order: PurchaseOrder) -> PurchaseOrder:
+    """placed → delivered → paid, from the confirmed records (never set by hand); `user` is
+    whose confirmation moved it."""
     paid = to_money(order.payments.filter(confirmed_q()).aggregate(s=Sum("amount_yuan"))["s"])
     total = order_total(order)
     if total > 0 and paid >= total:
@@ -491,39 +495,41 @@ def order_refresh_status(order: PurchaseOrder) -> PurchaseOrder:
     return order
 
 
+@service
 def order_delivery_confirm(*, user, delivery: OrderDelivery) -> OrderDelivery:
-    with transaction.atomic():
-        delivery = record_confirm(user=user, obj=delivery)
-        order_refresh_status(delivery.order)
+    delivery = record_confirm(user=user, obj=delivery)
+    order_refresh_status(user=user, order=delivery.order)
     return delivery
 
 
+@service
 def order_delivery_dispute(*, user, delivery: OrderDelivery, reason: str) -> OrderDelivery:
     return record_dispute(user=user, obj=delivery, reason=reason)
 
 
+@service
 def payment_confirm(*, user, payment: Payment) -> Payment:
-    with transaction.atomic():
-        payment = record_confirm(user=user, obj=payment)
-        order_refresh_status(payment.order)
+    payment = record_confirm(user=user, obj=payment)
+    order_refresh_status(user=user, order=payment.order)
     return payment
 
 
+@service
 def payment_dispute(*, user, payment: Payment, reason: str) -> Payment:
     return record_dispute(user=user, obj=payment, reason=reason)
 
 
+@service
 def order_update(*, user, order: PurchaseOrder) -> PurchaseOrder:
     """Edit an order's note, purpose or links while nothing about it is confirmed."""
-    with transaction.atomic():
-        stored = _lock_order(order)
-        ensure_editable(user, stored)
-        ensure_record_writable(stored)
-        if (
-            stored.deliveries.filter(confirmation=ConfirmationStatus.CONFIRMED).exists()
-            or stored.payments.filter(confirmation=ConfirmationStatus.CONFIRMED).exists()
-        ):
-            raise ValidationError(_("This order has confirmed records and is locked."))
-        order.status = stored.status
-        ensure_record_writable(order)
-        return object_save(user=user, instance=order)
+    stored = _lock_order(order)
+    ensure_editable(user, stored)
+    ensure_record_writable(stored)
+    if (
+        stored.deliveries.filter(confirmation=ConfirmationStatus.CONFIRMED).exists()
+        or stored.payments.filter(confirmation=ConfirmationStatus.CONFIRMED).exists()
+    ):
+        raise ValidationError(_("This order has confirmed records and is locked."))
+    order.status = stored.status
+    ensure_record_writable(order)
+    return object_save(user=user, instance=order)

@@ -1,6 +1,9 @@
-"""Who is acting, for the change log: set per request by middleware and per command by the CLI.
+"""Who is acting, for the change log.
 
-A contextvar (not a thread-local) so it is right under threads and async alike.
+Services name their user themselves (`tianmu.core.services.service` enters `attributed_to`);
+the middleware's per-request actor is the fallback that names the request, and `acting_as`
+names a system actor for commands and the demo. A contextvar (not a thread-local) so it is
+right under threads and async alike.
 """
 
 from __future__ import annotations

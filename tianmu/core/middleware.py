@@ -23,7 +23,10 @@ class RequestIdMiddleware:
 
 
 class ChangeActorMiddleware:
-    """Attribute changes made while serving the request to its user.
+    """Attribute changes made while serving the request to its user, as a fallback.
+
+    Services name the user they are given (`@service`); this names the request: its id groups
+    a request's rows, and writes that are not services are still attributed.
 
     API token users are authenticated later (inside django-ninja), so the API's auth class
     sets the actor again once it knows the user.

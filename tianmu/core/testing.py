@@ -8,7 +8,9 @@ AB paired with VB. Users: one per role inside the world, and an outsider per rol
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 from tianmu.accounts.tests.factories import UserFactory
@@ -132,3 +134,30 @@ def build_world() -> SimpleNamespace:
             "bank": mk(username="bank_b", role="bank", scope_organization=w.bank_b),
         }
     return w
+
+
+@contextlib.contextmanager
+def logged_changes() -> Iterator[list]:
+    """Collect the ObjectChange rows written inside the block (the list is filled on exit).
+
+    For asserting who a service's changes are attributed to: tests call services outside any
+    request, where only the service itself can name the user.
+    """
+    from django.db.models import Max
+
+    from tianmu.core.models import ObjectChange
+
+    last = ObjectChange.objects.aggregate(m=Max("id"))["m"] or 0
+    rows: list = []
+    yield rows
+    rows.extend(ObjectChange.objects.filter(id__gt=last).select_related("content_type"))
+
+
+def change_authors(rows) -> set[tuple[int | None, str]]:
+    """The (user id, user name) pairs the change-log rows name."""
+    return {(r.user_id, r.user_name) for r in rows}
+
+
+def changed_models(rows) -> list[tuple[str, str]]:
+    """(model, action) of each change-log row, in the order written."""
+    return [(r.content_type.model, r.action) for r in sorted(rows, key=lambda r: r.id)]

@@ -20,15 +20,14 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from tianmu.core.context import attributed_to
 from tianmu.core.models import ChangeLoggedModel
 from tianmu.core.scoping import visible_to
-from tianmu.core.services import NotFound
+from tianmu.core.services import NotFound, service
 
 
 class ConfirmationStatus(models.TextChoices):
@@ -192,59 +191,58 @@ def _counterparty(user, obj: Confirmable) -> str:
     return side
 
 
+@service
 def record_confirm(*, user, obj: Confirmable) -> Confirmable:
     """The counter-party confirms a reported (or disputed) record; it is locked from now on."""
-    with transaction.atomic(), attributed_to(user):
-        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-        _counterparty(user, obj)
-        if obj.confirmation == ConfirmationStatus.CONFIRMED:
-            raise ValidationError(_("This record is already confirmed."))
-        if hasattr(obj, "workflow_date"):
-            ensure_period_open(date=obj.workflow_date(), area=obj.workflow_area())
-        obj.confirmation = ConfirmationStatus.CONFIRMED
-        obj.confirmed_by = user
-        obj.confirmed_at = timezone.now()
-        obj.dispute_reason = ""
-        obj.save(
-            update_fields=[
-                "confirmation",
-                "confirmed_by",
-                "confirmed_at",
-                "dispute_reason",
-                "last_updated",
-            ]
-        )
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    _counterparty(user, obj)
+    if obj.confirmation == ConfirmationStatus.CONFIRMED:
+        raise ValidationError(_("This record is already confirmed."))
+    if hasattr(obj, "workflow_date"):
+        ensure_period_open(date=obj.workflow_date(), area=obj.workflow_area())
+    obj.confirmation = ConfirmationStatus.CONFIRMED
+    obj.confirmed_by = user
+    obj.confirmed_at = timezone.now()
+    obj.dispute_reason = ""
+    obj.save(
+        update_fields=[
+            "confirmation",
+            "confirmed_by",
+            "confirmed_at",
+            "dispute_reason",
+            "last_updated",
+        ]
+    )
     return obj
 
 
+@service
 def record_dispute(*, user, obj: Confirmable, reason: str) -> Confirmable:
     """The counter-party disputes a reported record, with a reason."""
     reason = (reason or "").strip()
-    with transaction.atomic(), attributed_to(user):
-        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-        _counterparty(user, obj)
-        if not reason:
-            raise ValidationError({"reason": _("Say why you dispute this record.")})
-        if obj.confirmation == ConfirmationStatus.CONFIRMED:
-            raise ValidationError(
-                _("This record is confirmed and locked; enter a correction instead.")
-            )
-        obj.confirmation = ConfirmationStatus.DISPUTED
-        obj.dispute_reason = reason[:300]
-        obj.confirmed_by = user
-        obj.confirmed_at = timezone.now()
-        obj.save(
-            update_fields=[
-                "confirmation",
-                "dispute_reason",
-                "confirmed_by",
-                "confirmed_at",
-                "last_updated",
-            ]
-        )
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    _counterparty(user, obj)
+    if not reason:
+        raise ValidationError({"reason": _("Say why you dispute this record.")})
+    if obj.confirmation == ConfirmationStatus.CONFIRMED:
+        raise ValidationError(_("This record is confirmed and locked; enter a correction instead."))
+    obj.confirmation = ConfirmationStatus.DISPUTED
+    obj.dispute_reason = reason[:300]
+    obj.confirmed_by = user
+    obj.confirmed_at = timezone.now()
+    obj.save(
+        update_fields=[
+            "confirmation",
+            "dispute_reason",
+            "confirmed_by",
+            "confirmed_at",
+            "last_updated",
+        ]
+    )
     return obj
 
 
+@service
 def review_submit(*, user, obj: Reviewable) -> Reviewable:
     return _review(
         user=user,
@@ -254,6 +252,7 @@ def review_submit(*, user, obj: Reviewable) -> Reviewable:
     )
 
 
+@service
 def review_approve(*, user, obj: Reviewable) -> Reviewable:
     return _review(
         user=user,
@@ -264,6 +263,7 @@ def review_approve(*, user, obj: Reviewable) -> Reviewable:
     )
 
 
+@service
 def review_return(*, user, obj: Reviewable, reason: str) -> Reviewable:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the record goes back.")})
@@ -281,33 +281,33 @@ def _review(*, user, obj, to, allowed_from, reviewer=False, note=""):
     from tianmu.accounts.choices import Role
     from tianmu.core.services import ensure_editable
 
-    with transaction.atomic(), attributed_to(user):
-        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-        # Reviewers are programme staff: admins (and superusers) who may edit the record.
-        is_staff = user.is_superuser or user.role in (Role.ADMIN, Role.SUPERUSER)
-        if reviewer and not is_staff:
-            if visible_to(user, type(obj)).filter(pk=obj.pk).exists():
-                raise ValidationError(_("Only programme staff review records."))
-            raise NotFound()
-        ensure_editable(user, obj)
-        if obj.review_status not in allowed_from:
-            raise ValidationError(
-                _("A record that is “%(status)s” cannot move to “%(to)s”.")
-                % {"status": obj.get_review_status_display(), "to": ReviewStatus(to).label}
-            )
-        if hasattr(obj, "workflow_date"):
-            ensure_period_open(date=obj.workflow_date(), area=obj.workflow_area())
-        obj.review_status = to
-        fields = ["review_status", "last_updated"]
-        if reviewer:
-            obj.reviewed_by = user
-            obj.reviewed_at = timezone.now()
-            obj.review_note = note
-            fields += ["reviewed_by", "reviewed_at", "review_note"]
-        obj.save(update_fields=fields)
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    # Reviewers are programme staff: admins (and superusers) who may edit the record.
+    is_staff = user.is_superuser or user.role in (Role.ADMIN, Role.SUPERUSER)
+    if reviewer and not is_staff:
+        if visible_to(user, type(obj)).filter(pk=obj.pk).exists():
+            raise ValidationError(_("Only programme staff review records."))
+        raise NotFound()
+    ensure_editable(user, obj)
+    if obj.review_status not in allowed_from:
+        raise ValidationError(
+            _("A record that is “%(status)s” cannot move to “%(to)s”.")
+            % {"status": obj.get_review_status_display(), "to": ReviewStatus(to).label}
+        )
+    if hasattr(obj, "workflow_date"):
+        ensure_period_open(date=obj.workflow_date(), area=obj.workflow_area())
+    obj.review_status = to
+    fields = ["review_status", "last_updated"]
+    if reviewer:
+        obj.reviewed_by = user
+        obj.reviewed_at = timezone.now()
+        obj.review_note = note
+        fields += ["reviewed_by", "reviewed_at", "review_note"]
+    obj.save(update_fields=fields)
     return obj
 
 
+@service
 def period_lock(*, user, county, month: datetime.date, reason: str = "") -> PeriodLock:
     from tianmu.core.services import object_save
 

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from tianmu.alliances.choices import AllianceStatus, MemberRole
 from tianmu.alliances.models import Alliance, AllianceMember, DateRangeMixin, Pairing, Program
 from tianmu.alliances.services import member_add, pairing_create
-from tianmu.core.context import attributed_to
-from tianmu.core.services import ensure_editable, object_save
+from tianmu.core.services import ensure_editable, object_save, service
 from tianmu.matching.choices import PROGRESS, EnterprisePool, RunStatus
 from tianmu.matching.models import MatchingRun, Proposal
 from tianmu.matching.selectors import (
@@ -41,6 +40,10 @@ DEFAULT_TIME_LIMIT = 60.0
 # --- Starting a run ---------------------------------------------------------------------------
 
 
+# Starting a run commits the run row before the solve is scheduled (atomic=False; the save
+# itself is atomic): without a broker the solve runs in-process right away, and it must not
+# hold a write transaction open for its whole time limit (SQLite would lock out every writer).
+@service(atomic=False)
 def run_create(
     *,
     user,
@@ -68,11 +71,12 @@ def run_create(
         time_limit=time_limit if time_limit is not None else DEFAULT_TIME_LIMIT,
     )
     object_save(user=user, instance=run)
-    run_schedule(run_id=run.pk)
+    run_schedule(run_id=run.pk, user_id=user.pk)
     run.refresh_from_db()
     return run
 
 
+@service(atomic=False)  # as run_create
 def run_rerun(*, user, run: MatchingRun) -> MatchingRun:
     """Solve a run's saved instance again, as a new run (the registry is not read again)."""
     ensure_editable(user, run)
@@ -89,20 +93,21 @@ def run_rerun(*, user, run: MatchingRun) -> MatchingRun:
         notes=list(run.notes),
     )
     object_save(user=user, instance=again)
-    run_schedule(run_id=again.pk)
+    run_schedule(run_id=again.pk, user_id=user.pk)
     again.refresh_from_db()
     return again
 
 
-def run_schedule(*, run_id: int) -> None:
-    """Hand the run to Celery. Workers get it after the commit (they must see the row); without
-    a broker it runs here and now, in-process, on the connection that already sees it."""
+def run_schedule(*, run_id: int, user_id: int | None) -> None:
+    """Hand the run to Celery, naming who started it so the task's writes are theirs. Workers
+    get it after the commit (they must see the row); without a broker it runs here and now,
+    in-process, on the connection that already sees it."""
     from tianmu.matching.tasks import run_matching
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        run_matching.delay(run_id)
+        run_matching.delay(run_id, user_id)
     else:
-        transaction.on_commit(lambda: run_matching.delay(run_id))
+        transaction.on_commit(lambda: run_matching.delay(run_id, user_id))
 
 
 # --- Executing a run (the task) ---------------------------------------------------------------
@@ -116,39 +121,40 @@ def _advance(run: MatchingRun, status: str, **fields) -> None:
     run.save(update_fields=["status", "progress", "last_updated", *fields])
 
 
-def run_execute(*, run_id: int) -> MatchingRun:
+@service(atomic=False)
+def run_execute(*, user, run_id: int) -> MatchingRun:
     """Build the instance (unless the run already has one), solve it, store the result and the
-    proposals. Safe to call twice: a finished run is left as it is."""
+    proposals, as `user` (who started the run). Safe to call twice: a finished run is left as
+    it is. Not one transaction: each step commits so the run's page can show its progress."""
     from tianmu.matching.solver import InstanceError, solve
 
     run = MatchingRun.objects.select_related("program__county", "requested_by").get(pk=run_id)
     if run.is_finished:
         return run
-    with attributed_to(run.requested_by):
-        try:
-            _advance(run, RunStatus.BUILDING, started=timezone.now())
-            if run.instance is None:
-                instance, notes = instance_build(
-                    program=run.program,
-                    village_ids=run.village_ids,
-                    pool=run.enterprise_pool,
-                    chamber_ids=run.options.get("chambers"),
-                    partner_ids=run.options.get("partners"),
-                    weights=run.weights,
-                )
-                _advance(run, RunStatus.SOLVING, instance=instance, notes=notes)
-            else:
-                _advance(run, RunStatus.SOLVING)
-            # The solver gets a copy: the saved instance stays exactly what was solved.
-            result = solve(copy.deepcopy(run.instance), time_limit=run.time_limit)
-            with transaction.atomic():
-                _store_result(run, result)
-        except (InstanceBuildError, InstanceError) as exc:
-            _advance(run, RunStatus.FAILED, error=str(exc), finished=timezone.now())
-        except Exception as exc:  # the run must end failed, never stay "solving" forever
-            logger.exception("Matching run %s failed", run.pk)
-            message = _("Internal error: %(error)s") % {"error": exc}
-            _advance(run, RunStatus.FAILED, error=message, finished=timezone.now())
+    try:
+        _advance(run, RunStatus.BUILDING, started=timezone.now())
+        if run.instance is None:
+            instance, notes = instance_build(
+                program=run.program,
+                village_ids=run.village_ids,
+                pool=run.enterprise_pool,
+                chamber_ids=run.options.get("chambers"),
+                partner_ids=run.options.get("partners"),
+                weights=run.weights,
+            )
+            _advance(run, RunStatus.SOLVING, instance=instance, notes=notes)
+        else:
+            _advance(run, RunStatus.SOLVING)
+        # The solver gets a copy: the saved instance stays exactly what was solved.
+        result = solve(copy.deepcopy(run.instance), time_limit=run.time_limit)
+        with transaction.atomic():
+            _store_result(run, result)
+    except (InstanceBuildError, InstanceError) as exc:
+        _advance(run, RunStatus.FAILED, error=str(exc), finished=timezone.now())
+    except Exception as exc:  # the run must end failed, never stay "solving" forever
+        logger.exception("Matching run %s failed", run.pk)
+        message = _("Internal error: %(error)s") % {"error": exc}
+        _advance(run, RunStatus.FAILED, error=message, finished=timezone.now())
     return run
 
 
@@ -257,6 +263,7 @@ def proposal_blockers(*, proposal: Proposal, today=None) -> list[str]:
     return problems
 
 
+@service
 def proposals_accept(
     *, user, run: MatchingRun, village_ids: list[int] | None = None
 ) -> list[tuple[Proposal, bool]]:
@@ -266,32 +273,31 @@ def proposals_accept(
     proposal term (today to the programme's end). A proposal accepted before is returned as it
     is — accepting twice creates nothing. Returns (proposal, created) pairs.
     """
-    with transaction.atomic(), attributed_to(user):
-        ensure_editable(user, run)
-        qs = run.proposals.select_related("village__area__parent", "run__program", "alliance")
-        if village_ids is not None:
-            wanted = set(village_ids)
-            qs = qs.filter(village_id__in=wanted)
-        # Locked in a fixed order, so two admins accepting at once cannot both create one.
-        proposals = list(qs.select_for_update(of=("self",)).order_by("pk"))
-        if village_ids is not None:
-            missing = wanted - {p.village_id for p in proposals}
-            if missing:
-                raise ValidationError(
-                    {
-                        "villages": _("The run has no proposal for village id(s) %(ids)s.")
-                        % {"ids": ", ".join(str(i) for i in sorted(missing))}
-                    }
-                )
-        if not proposals:
-            raise ValidationError({"villages": _("The run has no proposals to accept.")})
-        errors = []
-        for p in proposals:
-            if p.alliance_id is None:
-                errors += [f"{p.village}: {msg}" for msg in proposal_blockers(proposal=p)]
-        if errors:
-            raise ValidationError({"villages": errors})
-        return [(p, _accept_one(user=user, proposal=p)) for p in proposals]
+    ensure_editable(user, run)
+    qs = run.proposals.select_related("village__area__parent", "run__program", "alliance")
+    if village_ids is not None:
+        wanted = set(village_ids)
+        qs = qs.filter(village_id__in=wanted)
+    # Locked in a fixed order, so two admins accepting at once cannot both create one.
+    proposals = list(qs.select_for_update(of=("self",)).order_by("pk"))
+    if village_ids is not None:
+        missing = wanted - {p.village_id for p in proposals}
+        if missing:
+            raise ValidationError(
+                {
+                    "villages": _("The run has no proposal for village id(s) %(ids)s.")
+                    % {"ids": ", ".join(str(i) for i in sorted(missing))}
+                }
+            )
+    if not proposals:
+        raise ValidationError({"villages": _("The run has no proposals to accept.")})
+    errors = []
+    for p in proposals:
+        if p.alliance_id is None:
+            errors += [f"{p.village}: {msg}" for msg in proposal_blockers(proposal=p)]
+    if errors:
+        raise ValidationError({"villages": errors})
+    return [(p, _accept_one(user=user, proposal=p)) for p in proposals]
 
 
 def _alliance_name(program: Program, village: Village) -> str:

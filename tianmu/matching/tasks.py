@@ -4,7 +4,19 @@ from celery import shared_task
 
 
 @shared_task(name="matching.run")
-def run_matching(run_id: int) -> str:
+def run_matching(run_id: int, user_id: int | None = None) -> str:
+    """Solve run `run_id` as user `user_id`, who started it (the change log names them).
+
+    A message queued without a user (before tasks named theirs) runs as the run's requester.
+    """
+    from django.contrib.auth import get_user_model
+
+    from tianmu.matching.models import MatchingRun
     from tianmu.matching.services import run_execute
 
-    return run_execute(run_id=run_id).status
+    if user_id is None:
+        user_id = (
+            MatchingRun.objects.filter(pk=run_id).values_list("requested_by_id", flat=True).first()
+        )
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return run_execute(user=user, run_id=run_id).status

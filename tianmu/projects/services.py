@@ -5,10 +5,9 @@ full_clean, change log) and respects the period lock."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tianmu.core.services import ensure_editable, object_delete, object_save
+from tianmu.core.services import ensure_editable, object_delete, object_save, service
 from tianmu.core.workflow import (
     ReviewStatus,
     ensure_period_open,
@@ -27,66 +26,65 @@ from tianmu.projects.models import (
 )
 
 
+@service
 def project_save(*, user, project: Project) -> Project:
     """Create or update a project. The lifecycle only moves forward (planned → building →
     operating → closed); going back is refused so figures keep their history."""
-    with transaction.atomic():
-        before = (getattr(project, "_loaded_snapshot", None) or {}).get("status")
-        if (
-            before
-            and project.status != before
-            and STATUS_ORDER.index(project.status) < STATUS_ORDER.index(before)
-        ):
-            raise ValidationError(
-                {
-                    "status": _("A project's status only moves forward (%(order)s).")
-                    % {"order": " → ".join(str(s.label) for s in STATUS_ORDER)}
-                }
-            )
-        return object_save(user=user, instance=project)
+    before = (getattr(project, "_loaded_snapshot", None) or {}).get("status")
+    if (
+        before
+        and project.status != before
+        and STATUS_ORDER.index(project.status) < STATUS_ORDER.index(before)
+    ):
+        raise ValidationError(
+            {
+                "status": _("A project's status only moves forward (%(order)s).")
+                % {"order": " → ".join(str(s.label) for s in STATUS_ORDER)}
+            }
+        )
+    return object_save(user=user, instance=project)
 
 
+@service
 def participant_save(*, user, participant: ProjectVillage) -> ProjectVillage:
-    with transaction.atomic():
-        ensure_editable(user, participant.project)
-        return object_save(user=user, instance=participant)
+    ensure_editable(user, participant.project)
+    return object_save(user=user, instance=participant)
 
 
+@service
 def participant_remove(*, user, participant: ProjectVillage) -> None:
     object_delete(user=user, instance=participant)
 
 
+@service
 def document_add(*, user, document: ProjectDocument) -> ProjectDocument:
-    with transaction.atomic():
-        ensure_editable(user, document.project)
-        return object_save(user=user, instance=document)
+    ensure_editable(user, document.project)
+    return object_save(user=user, instance=document)
 
 
+@service
 def update_save(*, user, update: ProjectUpdate) -> ProjectUpdate:
     """Create or edit a progress update; only drafts and returned updates can be edited."""
-    with transaction.atomic():
-        ensure_editable(user, update.project)
-        if update.pk:
-            ensure_editable(user, update)
-            stored = ProjectUpdate.objects.get(pk=update.pk)
-            _ensure_update_open(stored)  # its old date must not sit in a locked month either
-            update.review_status = stored.review_status
-        else:
-            update.review_status = ReviewStatus.DRAFT
-        ensure_period_open(date=update.date, area=update.project.village.area)
-        return object_save(user=user, instance=update)
+    ensure_editable(user, update.project)
+    if update.pk:
+        ensure_editable(user, update)
+        stored = ProjectUpdate.objects.get(pk=update.pk)
+        _ensure_update_open(stored)  # its old date must not sit in a locked month either
+        update.review_status = stored.review_status
+    else:
+        update.review_status = ReviewStatus.DRAFT
+    ensure_period_open(date=update.date, area=update.project.village.area)
+    return object_save(user=user, instance=update)
 
 
+@service
 def update_photo_add(*, user, photo: UpdatePhoto) -> UpdatePhoto:
     """Add a photo to a draft or returned update: photos are part of what the reviewer
     approves, so they change under the same rule as the text."""
-    with transaction.atomic():
-        ensure_editable(user, photo.update)
-        stored = ProjectUpdate.objects.select_related("project__village__area").get(
-            pk=photo.update_id
-        )
-        _ensure_update_open(stored)
-        return object_save(user=user, instance=photo)
+    ensure_editable(user, photo.update)
+    stored = ProjectUpdate.objects.select_related("project__village__area").get(pk=photo.update_id)
+    _ensure_update_open(stored)
+    return object_save(user=user, instance=photo)
 
 
 def _ensure_update_open(update: ProjectUpdate) -> None:
@@ -99,13 +97,16 @@ def _ensure_update_open(update: ProjectUpdate) -> None:
     ensure_record_writable(update)
 
 
+@service
 def update_submit(*, user, update: ProjectUpdate) -> ProjectUpdate:
     return review_submit(user=user, obj=update)
 
 
+@service
 def update_approve(*, user, update: ProjectUpdate) -> ProjectUpdate:
     return review_approve(user=user, obj=update)
 
 
+@service
 def update_return(*, user, update: ProjectUpdate, reason: str) -> ProjectUpdate:
     return review_return(user=user, obj=update, reason=reason)
