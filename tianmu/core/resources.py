@@ -393,6 +393,20 @@ class Resource:
             qs = filtered(request, self.filterset, qs)
         return page_of(self.shape, qs, page, user_of(request))
 
+    def export(self, request, queryset=None):
+        """The whole filtered list as CSV or Excel (`format=csv|xlsx`; tianmu.core.exports)."""
+        from tianmu.core.exports import FORMATS, export_response
+
+        fmt = request.GET.get("format")
+        if fmt not in FORMATS:
+            raise InvalidInput({"format": [_("Choose csv or xlsx.")]})
+        user = request.user if queryset is not None else user_of(request)
+        if queryset is None:
+            queryset = self.queryset(user, request.GET)
+            if self.filterset is not None:
+                queryset = filtered(request, self.filterset, queryset)
+        return export_response(self, queryset, user, fmt)
+
     def one(self, user, pk, params=None) -> dict:
         shape = self.detail_shape or self.shape
         rows = shape.rows(self.queryset(user, params).filter(pk=pk), user)
@@ -487,6 +501,20 @@ class Resource:
         return [r for r in routes if r.name.rsplit("_", 1)[1] not in skip]
 
 
+def _list_parameters(res: Resource) -> dict:
+    params = filter_parameters(res.filterset)["parameters"] if res.filterset else []
+    params.append(
+        {
+            "in": "query",
+            "name": "format",
+            "required": False,
+            "schema": {"type": "string", "enum": ["csv", "xlsx"]},
+            "description": "Download the whole filtered list as CSV or Excel instead of JSON.",
+        }
+    )
+    return {"parameters": params}
+
+
 def _article(noun) -> str:
     noun = str(noun)
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
@@ -522,6 +550,8 @@ def add_routes(router, res: Resource) -> None:
     if "list" in ops:
 
         def list_view(request, page):
+            if request.GET.get("format"):
+                return res.export(request)
             # Answered as JSON directly: the rows are already what the schema says.
             return _fast_json(res.list_rows(request, page))
 
@@ -529,7 +559,7 @@ def add_routes(router, res: Resource) -> None:
         router.get(
             base,
             response=Page[res.shape.schema],
-            openapi_extra=filter_parameters(res.filterset) if res.filterset else None,
+            openapi_extra=_list_parameters(res),
             summary=res.label("list"),
             operation_id=f"{name}_list",
         )(list_view)

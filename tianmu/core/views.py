@@ -116,6 +116,10 @@ class ObjectListView(BaseObjectView):
         filterset = self.filterset_class(
             request.GET or None, queryset=self.visible(), request=request
         )
+        if self.resource is not None and request.GET.get("format"):
+            if not filterset.is_valid():
+                raise Http404
+            return self.resource.export(request, filterset.qs)
         paginator = Paginator(filterset.qs, settings.TIANMU_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         ordering = filterset.filters.get("ordering")
@@ -136,6 +140,7 @@ class ObjectListView(BaseObjectView):
             "active_filter_count": len(active),
             "table": table,
             "page_obj": page,
+            "export": self.resource is not None,
             "add_url": model_url(self.model, "add")
             if can_create(request.user, self.model)
             else None,
