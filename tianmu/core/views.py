@@ -124,6 +124,7 @@ class ObjectListView(BaseObjectView):
             "filter_fields": filter_fields,
             "active_filter_count": len(active),
             "table": table,
+            "totals": self.table_class.totals(filterset.qs),
             "page_obj": page,
             "add_url": model_url(self.model, "add")
             if can_create(request.user, self.model)
