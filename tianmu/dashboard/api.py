@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from tianmu.core.api import InvalidInput, json_value, user_of
 from tianmu.core.filtersets import area_from_code
@@ -97,7 +97,7 @@ def kpi_record_list(request, key: str, params: Query[KpiParams], page: Query[Rec
     user = user_of(request)
     spec = kpi_spec(key)
     if spec is None:
-        return 404, {"detail": _("No figure named “%(key)s”.") % {"key": key}}
+        return Status(404, {"detail": _("No figure named “%(key)s”.") % {"key": key}})
     max_limit = settings.TIANMU_API_MAX_LIMIT
     if page.limit > max_limit:
         raise InvalidInput({"limit": [_("At most %(max)s records per page.") % {"max": max_limit}]})
