@@ -305,3 +305,12 @@ def test_a_list_page_shows_the_period_error_on_to(world):
         assert "The end date cannot be before the start date." in page.content.decode(), url
         list_page(admin, url + "?to=2000-01-01")
         list_page(admin, url + "?from=2000-01-01")
+
+
+def test_the_home_page_takes_either_date_alone_and_refuses_to_before_from(world):
+    admin = world.users["admin"]
+    for query in ("?to=2021-06-30", "?from=2024-01-01"):
+        assert list_page(admin, "/" + query).context["figures"]
+    page = list_page(admin, "/?from=2024-02-01&to=2024-01-01")
+    assert "end" in page.context["period_form"].errors
+    assert "The end date cannot be before the start date." in page.content.decode()
