@@ -21,7 +21,11 @@ class ProjectTable(Table):
             _("sales to date"),
             total=F("_sales_d") + F("_sales_o"),
         ),
-        Column(lambda p: format_yuan(p._rep_d + p._rep_o), _("reported, awaiting confirmation")),
+        Column(
+            lambda p: format_yuan(p._rep_d + p._rep_o),
+            _("reported, awaiting confirmation"),
+            total=F("_rep_d") + F("_rep_o"),
+        ),
     )
 
 
