@@ -139,6 +139,7 @@ class ObjectListView(BaseObjectView):
             "filter_fields": filter_fields,
             "active_filter_count": len(active),
             "table": table,
+            "totals": self.table_class.totals(filterset.qs),
             "page_obj": page,
             "export": self.resource is not None,
             "add_url": model_url(self.model, "add")
