@@ -20,8 +20,12 @@ class ProgramFilterSet(SearchFilterSet):
 
 
 class AllianceFilterSet(ActivePeriodMixin, SearchFilterSet):
+    """`active`/`from`/`to` (with `area`): alliances with one pairing in the area active in the
+    period, never a draft (the `alliances` figure)."""
+
     search_fields = ("name", "pairings__village__area__name", "members__organization__name")
     active_prefix = "pairings__"
+    active_area_filter = "area"
     program = django_filters.NumberFilter(field_name="program_id", label=_("Programme"))
     status = django_filters.ChoiceFilter(choices=AllianceStatus.choices, label=_("Status"))
     area = AreaCodeFilter(field_name="pairings__village__area", label=_("Village area (code)"))
@@ -37,6 +41,9 @@ class AllianceFilterSet(ActivePeriodMixin, SearchFilterSet):
     def search(self, queryset, name, value):
         return super().search(queryset, name, value).distinct()
 
+    def counted_q(self):
+        return Alliance.counted_q()
+
 
 class AllianceMemberFilterSet(ActivePeriodMixin, django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=MemberRole.choices, label=_("Role"))
@@ -50,6 +57,9 @@ class AllianceMemberFilterSet(ActivePeriodMixin, django_filters.FilterSet):
         model = AllianceMember
         fields = ["role"]
 
+    def counted_q(self):
+        return Alliance.counted_q("alliance__")
+
 
 class PairingFilterSet(ActivePeriodMixin, SearchFilterSet):
     search_fields = ("alliance__name", "village__area__name")
@@ -62,3 +72,6 @@ class PairingFilterSet(ActivePeriodMixin, SearchFilterSet):
     class Meta:
         model = Pairing
         fields = []
+
+    def counted_q(self):
+        return Alliance.counted_q("alliance__")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tianmu.alliances.choices import AllianceStatus, MemberFunction, MemberRole
 from tianmu.core.models import ChangeLoggedModel
+from tianmu.core.periods import active_on_q, term_q
 from tianmu.registry.choices import AreaLevel
 
 
@@ -36,14 +37,11 @@ class DateRangeMixin(models.Model):
     @staticmethod
     def overlapping(start: datetime.date, end: datetime.date | None) -> Q:
         """Rows whose [start, end] range meets [start, end] (None = open-ended)."""
-        q = Q(end__isnull=True) | Q(end__gte=start)
-        if end is not None:
-            q &= Q(start__lte=end)
-        return q
+        return term_q(start, end)
 
     @staticmethod
     def active_on(on: datetime.date) -> Q:
-        return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
+        return active_on_q(on)
 
 
 class Program(ChangeLoggedModel, DateRangeMixin):
@@ -123,6 +121,16 @@ class Alliance(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def counted_q(prefix: str = "") -> Q:
+        """Alliances that count in figures and `active` lists: activated at some time.
+
+        A draft was never activated (activation needs the rules met), so neither it nor its
+        pairings and members are active, whatever their dates say. A positive condition, so
+        that through a relation it binds to the same joined row as the term beside it.
+        """
+        return Q(**{f"{prefix}status__in": [AllianceStatus.ACTIVE, AllianceStatus.ENDED]})
 
     def clean(self):
         super().clean()

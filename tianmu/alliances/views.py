@@ -21,24 +21,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from tianmu.alliances.filtersets import AllianceFilterSet, PairingFilterSet, ProgramFilterSet
 from tianmu.alliances.forms import (
-    AllianceForm,
     AllianceMemberForm,
     EndForm,
     PairingForm,
-    ProgramForm,
 )
 from tianmu.alliances.models import Alliance, AllianceMember, DateRangeMixin, Pairing, Program
 from tianmu.alliances.selectors import alliance_members, alliance_rule_check
 from tianmu.alliances.services import member_add, member_end, pairing_create, pairing_end
-from tianmu.alliances.tables import AllianceTable, PairingTable, ProgramTable
 from tianmu.core.htmx import is_htmx, trigger
 from tianmu.core.scoping import can_create, editable_by, visible_to
 from tianmu.core.services import NotFound
 from tianmu.core.tables import object_url, term_state
 from tianmu.core.views import (
-    ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
@@ -67,10 +62,6 @@ def _count(model, **filters):
 
 
 class ProgramListView(ObjectListView):
-    model = Program
-    filterset_class = ProgramFilterSet
-    table_class = ProgramTable
-
     def base_queryset(self):
         return Program.objects.select_related("county").annotate(
             alliance_count=_count(Alliance, program=OuterRef("pk"))
@@ -78,8 +69,6 @@ class ProgramListView(ObjectListView):
 
 
 class ProgramDetailView(ObjectDetailView):
-    model = Program
-    queryset = Program.objects.select_related("county")
     detail_fields = (
         "name",
         "county",
@@ -100,19 +89,6 @@ class ProgramDetailView(ObjectDetailView):
         alliances = alliance_rows(visible_to(user, Alliance).filter(program=obj))
         can_add = can_create(user, Alliance) and can_edit_object(user, obj)
         return {"alliances": alliances, "can_add_alliance": can_add}
-
-
-class ProgramEditView(ObjectEditView):
-    model = Program
-    form_class = ProgramForm
-
-
-class ProgramDeleteView(ObjectDeleteView):
-    model = Program
-
-
-class ProgramHistoryView(ObjectHistoryView):
-    model = Program
 
 
 # --- Alliances --------------------------------------------------------------------------------
@@ -141,17 +117,11 @@ def alliance_rows(qs):
 
 
 class AllianceListView(ObjectListView):
-    model = Alliance
-    filterset_class = AllianceFilterSet
-    table_class = AllianceTable
-
     def base_queryset(self):
         return alliance_rows(Alliance.objects.all())
 
 
 class AllianceDetailView(ObjectDetailView):
-    model = Alliance
-    queryset = Alliance.objects.select_related("program__county")
     detail_fields = ("program", "status", ("program.formula", _("Rules")), "positioning")
 
     def extra_context(self, obj):
@@ -251,18 +221,7 @@ def make_pair_form(request, alliance, data=None):
     return form
 
 
-class AllianceEditView(ObjectEditView):
-    model = Alliance
-    form_class = AllianceForm
-
-
-class AllianceDeleteView(ObjectDeleteView):
-    model = Alliance
-
-
 class AllianceHistoryView(ObjectHistoryView):
-    model = Alliance
-
     def related_history(self, obj):
         return [(AllianceMember, obj.members.all()), (Pairing, obj.pairings.all())]
 
@@ -411,19 +370,8 @@ class PairingEndView(LoginRequiredMixin, View):
 
 # --- Pairings ---------------------------------------------------------------------------------
 
-PAIRINGS = Pairing.objects.select_related("alliance__program", "village__area__parent")
-
-
-class PairingListView(ObjectListView):
-    model = Pairing
-    queryset = PAIRINGS
-    filterset_class = PairingFilterSet
-    table_class = PairingTable
-
 
 class PairingDetailView(ObjectDetailView):
-    model = Pairing
-    queryset = PAIRINGS
     detail_fields = (
         "alliance",
         ("alliance.program", _("programme")),
@@ -442,9 +390,6 @@ class PairingAddView(ObjectEditView):
     """Pair an alliance with a village from the pairings list (the alliance page has a form
     too)."""
 
-    model = Pairing
-    form_class = PairingForm
-
     def get_object(self):
         if not can_create(self.request.user, Pairing):
             raise Http404
@@ -457,10 +402,3 @@ class PairingAddView(ObjectEditView):
         form.fields["alliance"].queryset = form.fields["alliance"].queryset.select_related(
             "program"
         )
-
-    def save(self, form):
-        return pairing_create(user=self.request.user, pairing=form.instance)
-
-
-class PairingHistoryView(ObjectHistoryView):
-    model = Pairing

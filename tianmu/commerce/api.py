@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
-from tianmu.alliances.api import VillageRef
 from tianmu.commerce.filtersets import (
     AgreementFilterSet,
     DeliveryFilterSet,
@@ -68,6 +67,7 @@ from tianmu.core.api import (
     Money,
     Page,
     PageParams,
+    VillageRef,
     add_confirmation_routes,
     bind_form,
     ensure_can_create,

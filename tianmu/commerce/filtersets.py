@@ -13,10 +13,11 @@ from tianmu.commerce.models import (
     PurchaseOrder,
 )
 from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
+from tianmu.core.period_filters import PeriodFilterSet
 from tianmu.core.workflow import ConfirmationStatus, confirmed_q
 
 
-class FlowPeriodMixin(django_filters.FilterSet):
+class FlowPeriodMixin(PeriodFilterSet):
     """`from`/`to`: records dated in the period (the flow convention of the figures)."""
 
     date_field = "date"

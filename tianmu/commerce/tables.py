@@ -43,7 +43,7 @@ class DeliveryTable(Table):
         Column("line.product_name", _("product")),
         Column("quantity"),
         Column("line.unit", _("unit")),
-        Column(lambda d: format_yuan(d.amount_yuan), _("value")),
+        Column(lambda d: format_yuan(d.amount_yuan), _("value"), total="amount_yuan"),
         Column("confirmation"),
         Column("reported_side"),
     )
@@ -71,7 +71,7 @@ class PaymentTable(Table):
         Column("order", link=False),
         Column("order.enterprise", _("enterprise")),
         Column("order.village", _("village")),
-        Column(lambda p: format_yuan(p.amount_yuan), _("amount")),
+        Column(lambda p: format_yuan(p.amount_yuan), _("amount"), total="amount_yuan"),
         Column("confirmation"),
         Column("reported_side"),
     )

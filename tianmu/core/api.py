@@ -98,9 +98,20 @@ def register_error_handlers(api) -> None:
 
 # --- Look-ups ---------------------------------------------------------------------------------
 
+#: The largest id or offset a database column can hold (a signed 64-bit integer).
+MAX_INT = 2**63 - 1
+
+
+def check_int(value, name: str) -> int:
+    """`value` if it fits the database's integers, else 400 naming `name` (never a 500)."""
+    if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
+        raise InvalidInput({name: [_("The number is too large.")]})
+    return value
+
 
 def get_visible_or_404(user, model_or_qs, pk) -> models.Model:
     """The object if `user` may read it, else 404 (whether or not it exists)."""
+    check_int(pk, "id")
     obj = visible_to(user, model_or_qs).filter(pk=pk).first()
     if obj is None:
         raise Http404
@@ -109,6 +120,7 @@ def get_visible_or_404(user, model_or_qs, pk) -> models.Model:
 
 def get_editable_or_404(user, model_or_qs, pk) -> models.Model:
     """The object if `user` may change it, else 404 — also when they may only read it."""
+    check_int(pk, "id")
     obj = editable_by(user, model_or_qs).filter(pk=pk).first()
     if obj is None:
         raise Http404
@@ -135,14 +147,23 @@ class Page(Schema, Generic[T]):
 
 def filtered(request, filterset_class, queryset: models.QuerySet) -> models.QuerySet:
     """Apply the model's FilterSet (the one the list page uses) to the query string."""
+    too_large = {
+        name: [_("The number is too large.")]
+        for name, value in request.GET.items()
+        if value.strip().lstrip("+-").isdigit() and abs(int(value)) > MAX_INT
+    }
+    if too_large:
+        raise InvalidInput(too_large)
     fs = filterset_class(request.GET, queryset=queryset, request=request)
     if not fs.is_valid():
         raise InvalidInput({k: [str(m) for m in v] for k, v in fs.errors.items()})
     return fs.qs
 
 
-def paginate(queryset: models.QuerySet, page: PageParams) -> dict[str, Any]:
-    """`{"count", "items"}` for one page; the caller has already joined what items need."""
+def check_page(page: PageParams) -> None:
+    """A page within bounds: `limit` at most TIANMU_API_MAX_LIMIT (422, as ninja says it) and
+    an `offset` a database can take (400)."""
+    check_int(page.offset, "offset")
     max_limit = settings.TIANMU_API_MAX_LIMIT
     if page.limit > max_limit:
         raise NinjaValidationError(
@@ -155,6 +176,11 @@ def paginate(queryset: models.QuerySet, page: PageParams) -> dict[str, Any]:
                 }
             ]
         )
+
+
+def paginate(queryset: models.QuerySet, page: PageParams) -> dict[str, Any]:
+    """`{"count", "items"}` for one page; the caller has already joined what items need."""
+    check_page(page)
     count = queryset.count()
     items = list(queryset[page.offset : page.offset + page.limit]) if count else []
     return {"count": count, "items": items}
@@ -261,13 +287,16 @@ class VillageRef(Schema):
     name: str
     code: str | None
 
+    # A generated shape hands over a dict with the values already read; a model instance
+    # (a hand-written endpoint) reads them from its area.
+
     @staticmethod
     def resolve_name(obj) -> str:
-        return obj.area.name
+        return obj["name"] if isinstance(obj, dict) else obj.area.name
 
     @staticmethod
     def resolve_code(obj) -> str | None:
-        return obj.area.code
+        return obj["code"] if isinstance(obj, dict) else obj.area.code
 
 
 # --- The confirmation workflow (tianmu/core/workflow.py) --------------------------------------
@@ -289,13 +318,15 @@ def add_confirmation_routes(
     confirm=None,
     dispute=None,
     reload=None,
+    answer=None,
 ) -> None:
     """`POST {path}/{id}/confirm` and `POST {path}/{id}/dispute` for a Confirmable model.
 
     The other side of a record confirms it or disputes it with a reason; who may do which is
     the workflow's rule (`record_confirm` / `record_dispute`). `confirm(user=, obj=)` and
     `dispute(user=, obj=, reason=)` replace those two where a module does more (an order's
-    status follows its payments); `reload(user)` is the queryset the answer is read back from.
+    status follows its payments); `reload(user)` is the queryset the answer is read back from,
+    or `answer(user, obj)` builds it (a resource's shape).
     """
     from tianmu.core.workflow import record_confirm, record_dispute
 
@@ -305,8 +336,10 @@ def add_confirmation_routes(
     )
     name = model._meta.model_name
 
-    def answer(user, obj):
-        return reload(user).get(pk=obj.pk) if reload else obj
+    if answer is None:
+
+        def answer(user, obj):
+            return reload(user).get(pk=obj.pk) if reload else obj
 
     @router.post(
         f"{path}/{{int:pk}}/confirm",

@@ -6,11 +6,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tianmu.core.period_filters import PeriodFilterSet
 from tianmu.registry.models import Area, normalize_division_code
 
 
-class SearchFilterSet(django_filters.FilterSet):
-    """Adds `q`: a case-insensitive search over the FilterSet's `search_fields`."""
+class SearchFilterSet(PeriodFilterSet):
+    """Adds `q`: a case-insensitive search over the FilterSet's `search_fields` (and, as a
+    `PeriodFilterSet`, rejects a `to` before `from`)."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
     search_fields: tuple[str, ...] = ()

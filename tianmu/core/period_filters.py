@@ -1,7 +1,11 @@
 """`from` / `to` query parameters for FilterSets: the same names the KPI API takes, so a
 figure's link can carry its period to the list of the records it counts.
 
-Two shapes, one convention (tianmu/dashboard/selectors.py):
+The rules themselves live in `tianmu.core.periods`; this module puts them on FilterSets.
+
+- `PeriodFilterSet`: the base of every FilterSet with `from`/`to`; its form rejects a `to`
+  before `from` (a 400 naming `to` in the API, a message on the page). Either date alone is
+  fine: it leaves that end of the period open.
 - `ActivePeriodMixin`: rows whose own [start, end] term meets the period (a *stock*), plus
   `active=true` for what is active today.
 - `add_period_filters()`: for FilterSets that apply the dates themselves or filter a date field.
@@ -21,9 +25,31 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tianmu.core.periods import Period, period_errors, term_q
+
 
 def _keep(queryset, name, value):
     return queryset
+
+
+class _PeriodFormMixin:
+    """Form check shared by every FilterSet with `from`/`to`: the end is not before the start."""
+
+    def clean(self):
+        data = super().clean()
+        if "from" in self.fields and "to" in self.fields:
+            for field, messages in period_errors(data.get("from"), data.get("to")).items():
+                for message in messages:
+                    self.add_error(field, message)
+        return data
+
+
+class PeriodFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form validates its period (see `_PeriodFormMixin`)."""
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (_PeriodFormMixin, form_class), {})
 
 
 def add_period_filters(filterset_class, *, field: str | None = None):
@@ -44,26 +70,51 @@ def period_of(filterset) -> tuple[datetime.date | None, datetime.date | None]:
     return data.get("from"), data.get("to")
 
 
-class ActivePeriodMixin(django_filters.FilterSet):
+def stock_period_of(filterset) -> Period:
+    """The period a stock filter applies: (from, to), or today when `active=true` or neither."""
+    start, end = period_of(filterset)
+    data = getattr(filterset.form, "cleaned_data", {}) or {}
+    if data.get("active"):
+        return Period(None, None)
+    return Period(start, end)
+
+
+class ActivePeriodMixin(PeriodFilterSet):
     """`from`/`to`: rows whose term meets the period (the KPI convention, docs/figures.md);
-    `active=true` keeps what is active today. `active_prefix` leads to the date range."""
+    `active=true` keeps what is active today. `active_prefix` leads to the date range.
+
+    `active_area_filter` names the FilterSet's area filter when the area is a property of the
+    same related row as the term (an alliance's pairing): "paired in the area *and* active in
+    the period" must hold for one pairing, not for two different ones. `counted_q()` says what
+    else a row needs to count as active (alliances: not a draft).
+    """
 
     active_prefix = ""
+    active_area_filter: str | None = None
     active = django_filters.BooleanFilter(method="filter_active", label=_("Active today"))
     # "from" is a Python keyword, so the two period filters are declared by name.
     locals()["from"] = django_filters.DateFilter(method="filter_period", label=_("From"))
     locals()["to"] = django_filters.DateFilter(method="filter_period", label=_("To"))
 
+    def counted_q(self) -> Q:
+        return Q()
+
+    def _area_q(self) -> Q:
+        if not self.active_area_filter:
+            return Q()
+        code = (self.form.cleaned_data.get(self.active_area_filter) or "").strip()
+        if not code:
+            return Q()
+        from tianmu.core.filtersets import area_from_code  # it imports this module
+
+        area = area_from_code(code)
+        if area is None:
+            return Q(pk__in=[])
+        field = self.filters[self.active_area_filter].field_name
+        return Q(**{field: area.pk}) | Q(**{f"{field}__path__startswith": area.subtree_prefix()})
+
     def _range_q(self, start, end) -> Q:
-        p = self.active_prefix
-        # Through a relation, “no end” must not match rows that have no related row at all
-        # (a LEFT JOIN gives NULLs there): require the related term to exist.
-        q = Q(**{f"{p}start__isnull": False}) if p else Q()
-        if start:
-            q &= Q(**{f"{p}end__isnull": True}) | Q(**{f"{p}end__gte": start})
-        if end:
-            q &= Q(**{f"{p}start__lte": end})
-        return q
+        return term_q(start, end, prefix=self.active_prefix) & self.counted_q() & self._area_q()
 
     def filter_active(self, queryset, name, value):
         today = timezone.localdate()

@@ -82,6 +82,9 @@ class Column:
     label: str | None = None
     order: str | None = None  # the FilterSet ordering name, when sortable
     link: bool = False  # link the cell to the row's own page
+    # An amount column: the field (or expression) the total row sums over all filtered rows,
+    # the same Sum a figure linking to this list takes (docs/figures.md).
+    total: str | models.Expression | None = None
 
     def header(self, model: type[models.Model]) -> str:
         if self.label is not None:
@@ -132,6 +135,25 @@ class Table:
     @property
     def rows(self) -> list[list]:
         return [[col.cell(obj) for col in self.columns] for obj in self.objects]
+
+    @classmethod
+    def totals(cls, queryset) -> list | None:
+        """The total row over every filtered row (not just the page): the sum of each amount
+        column, None in the others; None when the table has no amount column."""
+        from tianmu.core.money import format_yuan, to_money
+
+        sums = {
+            f"total_{i}": models.Sum(models.F(c.total) if isinstance(c.total, str) else c.total)
+            for i, c in enumerate(cls.columns)
+            if c.total is not None
+        }
+        if not sums:
+            return None
+        values = queryset.aggregate(**sums)
+        return [
+            format_yuan(to_money(values[f"total_{i}"])) if f"total_{i}" in values else None
+            for i in range(len(cls.columns))
+        ]
 
 
 def linked_list(objects) -> str:

@@ -96,7 +96,7 @@ def build_world() -> SimpleNamespace:
         w.program = ProgramFactory(county=w.county, name="天目共富联盟 测试", start=START)
         w.program_b = ProgramFactory(county=w.county_b, name="富阳共富联盟 测试", start=START)
 
-        w.a1 = AllianceFactory(program=w.program, name="望湖村共富联盟")
+        w.a1 = AllianceFactory(program=w.program, name="望湖村共富联盟", status="active")
         for i, e in enumerate(w.enterprises):
             fn = ["think_tank", "resource", "innovation", "", ""][i]
             AllianceMemberFactory(alliance=w.a1, organization=e, role="core", function=fn)
@@ -104,12 +104,12 @@ def build_world() -> SimpleNamespace:
         AllianceMemberFactory(alliance=w.a1, organization=w.bank, role="partner")
         w.p1 = PairingFactory(alliance=w.a1, village=w.v1a, start=START)
 
-        w.a2 = AllianceFactory(program=w.program, name="示例二村共富联盟")
+        w.a2 = AllianceFactory(program=w.program, name="示例二村共富联盟", status="active")
         AllianceMemberFactory(alliance=w.a2, organization=w.e_other, role="core")
         AllianceMemberFactory(alliance=w.a2, organization=w.c2, role="chamber")
         w.p2 = PairingFactory(alliance=w.a2, village=w.v2a, start=START)
 
-        w.ab = AllianceFactory(program=w.program_b, name="富阳共富联盟")
+        w.ab = AllianceFactory(program=w.program_b, name="富阳共富联盟", status="active")
         AllianceMemberFactory(alliance=w.ab, organization=w.e_b, role="core")
         AllianceMemberFactory(alliance=w.ab, organization=w.bank_b, role="partner")
         w.pb = PairingFactory(alliance=w.ab, village=w.vb, start=START)

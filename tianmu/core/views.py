@@ -67,8 +67,16 @@ class BaseObjectView(LoginRequiredMixin, View):
 
     model: type[models.Model]
     queryset: models.QuerySet | None = None
+    #: The model's declaration (tianmu.core.resources.Resource), when the view is generated.
+    resource = None
 
     def base_queryset(self) -> models.QuerySet:
+        resource = self.resource
+        if self.queryset is None and resource is not None and resource.base_queryset:
+            qs = resource.base_queryset(self.request.user)
+            if resource.annotate is not None:
+                qs = resource.annotate(qs, self.request.user, self.request.GET)
+            return qs
         qs = self.queryset if self.queryset is not None else self.model._default_manager.all()
         return qs.all()
 
@@ -102,9 +110,16 @@ class ObjectListView(BaseObjectView):
     partial_template_name = "core/partials/object_table.html"
 
     def get(self, request, *args, **kwargs):
+        if self.resource is not None:
+            self.filterset_class = self.filterset_class or self.resource.filterset
+            self.table_class = self.table_class or self.resource.table
         filterset = self.filterset_class(
             request.GET or None, queryset=self.visible(), request=request
         )
+        if self.resource is not None and request.GET.get("format"):
+            if not filterset.is_valid():
+                raise Http404
+            return self.resource.export(request, filterset.qs)
         paginator = Paginator(filterset.qs, settings.TIANMU_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         ordering = filterset.filters.get("ordering")
@@ -124,7 +139,9 @@ class ObjectListView(BaseObjectView):
             "filter_fields": filter_fields,
             "active_filter_count": len(active),
             "table": table,
+            "totals": self.table_class.totals(filterset.qs),
             "page_obj": page,
+            "export": self.resource is not None,
             "add_url": model_url(self.model, "add")
             if can_create(request.user, self.model)
             else None,
@@ -215,6 +232,10 @@ class ObjectEditView(BaseObjectView):
         return {k: v for k, v in self.request.GET.items() if k in fields}
 
     def make_form(self, obj, data=None):
+        if self.form_class is None and self.resource is not None:
+            self.form_class = self.resource.form
+            if obj.pk is not None and self.resource.update_form is not None:
+                self.form_class = self.resource.update_form
         form = self.form_class(data, initial=self.initial(obj), **self.form_kwargs(obj))
         self.adjust_form(form)
         return form
@@ -223,6 +244,8 @@ class ObjectEditView(BaseObjectView):
         """Hook: tweak widgets or querysets (e.g. select_related for choice labels)."""
 
     def save(self, form):
+        if self.resource is not None:
+            return self.resource.do_save(self.request.user, form)
         m2m = {
             f.name: form.cleaned_data[f.name]
             for f in self.model._meta.many_to_many
@@ -289,7 +312,10 @@ class ObjectDeleteView(BaseObjectView):
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         try:
-            object_delete(user=request.user, instance=obj)
+            if self.resource is not None:
+                self.resource.do_delete(request.user, obj)
+            else:
+                object_delete(user=request.user, instance=obj)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

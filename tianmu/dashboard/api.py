@@ -5,13 +5,24 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from tianmu.core.api import InvalidInput, json_value, user_of
 from tianmu.core.filtersets import area_from_code
+from tianmu.core.money import money_str
+from tianmu.core.periods import period_errors
 from tianmu.core.scoping import visible_to
-from tianmu.dashboard.selectors import Period, kpis, public_counties, public_kpis
+from tianmu.core.tables import object_url
+from tianmu.dashboard.selectors import (
+    Period,
+    kpi_records,
+    kpi_spec,
+    kpis,
+    public_counties,
+    public_kpis,
+)
 from tianmu.registry.models import Area
 
 router = Router(tags=["dashboard"])
@@ -23,6 +34,29 @@ class KpiParams(Schema):
     )
     from_: datetime.date | None = Field(None, alias="from", description="Period start.")
     to: datetime.date | None = Field(None, description="Period end (inclusive).")
+
+
+def _period_and_area(user, params: KpiParams) -> tuple[Period, Area | None]:
+    """The validated period and area of a figure query: 400 naming the field when wrong.
+
+    Either date alone is a half-open period; `to` before `from` is the only bad combination.
+    """
+    errors: dict[str, list[str]] = {}
+    area = None
+    if params.area and params.area.strip():
+        area = area_from_code(params.area)
+        # An area the user may not see is as unknown as one that does not exist.
+        if area is not None and not visible_to(user, Area).filter(pk=area.pk).exists():
+            area = None
+        if area is None:
+            errors["area"] = [
+                _("No area with the division code “%(code)s”.") % {"code": params.area.strip()}
+            ]
+    for field, messages in period_errors(params.from_, params.to).items():
+        errors[field] = [str(m) for m in messages]
+    if errors:
+        raise InvalidInput(errors)
+    return Period(params.from_, params.to), area
 
 
 @router.get(
@@ -37,23 +71,58 @@ class KpiParams(Schema):
 )
 def kpi_values(request, params: Query[KpiParams]):
     user = user_of(request)
-    errors: dict[str, list[str]] = {}
-    area = None
-    if params.area and params.area.strip():
-        area = area_from_code(params.area)
-        # An area the user may not see is as unknown as one that does not exist.
-        if area is not None and not visible_to(user, Area).filter(pk=area.pk).exists():
-            area = None
-        if area is None:
-            errors["area"] = [
-                _("No area with the division code “%(code)s”.") % {"code": params.area.strip()}
-            ]
-    if params.from_ and params.to and params.to < params.from_:
-        errors["to"] = [_("The end date cannot be before the start date.")]
-    if errors:
-        raise InvalidInput(errors)
-    values = kpis(user=user, period=Period(params.from_, params.to), area=area)
+    period, area = _period_and_area(user, params)
+    values = kpis(user=user, period=period, area=area)
     return {key: json_value(value) for key, value in values.items()}
+
+
+class RecordPage(Schema):
+    limit: int = Field(50, ge=1, description="Records per page (at most 1000).")
+    offset: int = Field(0, ge=0, description="Records to skip.")
+
+
+@router.get(
+    "/kpis/{key}/records",
+    response={200: dict[str, Any], 404: dict[str, Any]},
+    summary="One key figure and the records it is counted from",
+    description=(
+        "The figure `key` (as in /kpis, with the same `area`, `from`, `to`), the number of "
+        "records it counts (`count`), the sum of their amounts (`total`: a two-decimal string "
+        "for money figures, null for counts) and one page of those records (`items`: id, "
+        "label, url, date, and amount for money figures). `value` equals `count` for a count "
+        "and `total` for an amount; for the ratio `par30` it is the ratio of those records."
+    ),
+)
+def kpi_record_list(request, key: str, params: Query[KpiParams], page: Query[RecordPage]):
+    user = user_of(request)
+    spec = kpi_spec(key)
+    if spec is None:
+        return Status(404, {"detail": _("No figure named “%(key)s”.") % {"key": key}})
+    max_limit = settings.TIANMU_API_MAX_LIMIT
+    if page.limit > max_limit:
+        raise InvalidInput({"limit": [_("At most %(max)s records per page.") % {"max": max_limit}]})
+    period, area = _period_and_area(user, params)
+    result = kpi_records(
+        key, user=user, period=period, area=area, limit=page.limit, offset=page.offset
+    )
+    items = []
+    for record in result.records:
+        item = {
+            "id": record.obj.pk,
+            "label": str(record.obj),
+            "url": object_url(record.obj),
+            "date": json_value(record.date),
+        }
+        if spec.is_amount:
+            item["amount"] = money_str(record.amount)
+        items.append(item)
+    return {
+        "key": key,
+        "value": json_value(result.value),
+        "count": result.count,
+        "total": money_str(result.total) if result.total is not None else None,
+        "items": items,
+    }
 
 
 @router.get(
@@ -83,7 +152,8 @@ def public_kpi_values(request, params: Query[KpiParams]):
                 ]
             }
         )
-    if params.from_ and params.to and params.to < params.from_:
-        raise InvalidInput({"to": [_("The end date cannot be before the start date.")]})
+    errors = period_errors(params.from_, params.to)
+    if errors:
+        raise InvalidInput({field: [str(m) for m in msgs] for field, msgs in errors.items()})
     values = public_kpis(county=county, period=Period(params.from_, params.to))
     return {key: json_value(value) for key, value in values.items()}

@@ -7,6 +7,14 @@ Conventions every module follows when it adds a figure (docs/figures.md):
   neither given, all time.
 - `area` (a division code) narrows to records located in that area's subtree.
 - Each figure has a `link`: the list page of the records it counts, with the same filters.
+
+A figure *is* its list: `register_list_kpi` declares it as (the list's FilterSet, fixed
+filters, the list's base queryset, count or Sum of an amount column). The figure runs that
+FilterSet with the very query string its link carries, over the records the user may see, and
+counts or sums the result; the list page runs the same FilterSet on the same query string. So
+they cannot disagree. The period rules are `tianmu.core.periods`. Only balances that are not a
+sum of stored amounts (loans outstanding, PAR30) are computed by a function (`register_kpi`),
+and they say which records they are computed from (`records=`).
 """
 
 from __future__ import annotations
@@ -14,50 +22,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Expression, F, Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
-from tianmu.alliances.choices import MemberRole
-from tianmu.alliances.models import AllianceMember, Pairing
+from tianmu.core.money import to_money
+from tianmu.core.periods import Period
 from tianmu.core.scoping import visible_to
 from tianmu.registry.models import Area
 
-
-@dataclass(frozen=True)
-class Period:
-    """The [start, end] of a KPI query; `explicit` is False when no date was given."""
-
-    start: datetime.date | None
-    end: datetime.date | None
-
-    @property
-    def explicit(self) -> bool:
-        return self.start is not None or self.end is not None
-
-    def overlap_q(self, prefix: str = "") -> Q:
-        """Rows with [start, end] ranges that meet this period (today when not explicit)."""
-        start = self.start
-        end = self.end
-        if not self.explicit:
-            start = end = timezone.localdate()
-        q = Q()
-        if start is not None:
-            q &= Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": start})
-        if end is not None:
-            q &= Q(**{f"{prefix}start__lte": end})
-        return q
-
-    def within_q(self, field: str) -> Q:
-        """Rows whose `field` (a date) falls in the period (all time when not explicit)."""
-        q = Q()
-        if self.start is not None:
-            q &= Q(**{f"{field}__gte": self.start})
-        if self.end is not None:
-            q &= Q(**{f"{field}__lte": self.end})
-        return q
+__all__ = ["Period"]  # the period rules live in tianmu.core.periods; re-exported for the apps
 
 
 @dataclass(frozen=True)
@@ -74,19 +50,74 @@ class KpiContext:
             **{f"{prefix}__path__startswith": self.area.subtree_prefix()}
         )
 
+    @property
+    def area_code(self) -> str | None:
+        return self.area.code if self.area is not None else None
+
 
 KpiFn = Callable[[KpiContext], object]
 
 
 @dataclass(frozen=True)
-class KpiSpec:
-    """A registered figure: how to compute it and which list shows the records it counts."""
+class Record:
+    """One record a figure counts: the object, its amount (amount figures) and its date."""
 
-    fn: KpiFn
-    link: str
+    obj: object
+    amount: Decimal | None = None
+    date: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    """A registered figure: how it is computed and which list shows the records it counts.
+
+    A *list figure* names the list's `filterset` (and `queryset`, the list's base queryset,
+    a function of the context, when the list page annotates or narrows its rows); its value
+    is the count of the filtered rows, or the Sum of `amount` over them. A *computed figure*
+    has `fn` (and `records`, a function giving the `Record`s it is computed from).
+    `date` is the path to each record's date, shown by the records endpoint.
+    """
+
+    fn: KpiFn | None = None
+    link: str = ""
     params: tuple[tuple[str, str], ...] = ()
     stock: bool = False
     area_param: str = "area"
+    filterset: type | None = None
+    queryset: Callable[[KpiContext], QuerySet] | None = None
+    amount: str | Expression | None = None
+    date: str | None = None
+    records: Callable[[KpiContext], list[Record]] | None = None
+    query_fn: Callable[[KpiContext], dict[str, str]] | None = None
+
+    # --- the link -----------------------------------------------------------------------
+
+    def query(
+        self,
+        *,
+        area_code: str | None = None,
+        start: datetime.date | None = None,
+        end: datetime.date | None = None,
+    ) -> dict[str, str]:
+        """The list's query string for this figure: the fixed filters, the area, the period.
+
+        A stock without dates counts what is active today, so its list gets `active=true`.
+        The figure runs its FilterSet on exactly this (see `filtered_records`).
+        """
+        if self.query_fn is not None:
+            return self.query_fn(
+                KpiContext(user=None, period=Period(start, end), area=area_from(area_code))
+            )
+        query = dict(self.params)
+        if area_code:
+            query[self.area_param] = area_code
+        if start:
+            query["from"] = start.isoformat()
+        if end:
+            query["to"] = end.isoformat()
+        if self.stock and not (start or end):
+            query["active"] = "true"
+        return query
 
     def url(
         self,
@@ -97,26 +128,90 @@ class KpiSpec:
     ) -> str | None:
         """The list of the records this figure counts, filtered like the figure.
 
-        A stock without dates counts what is active today, so its list gets `active=true`.
         None when the list's app is not installed.
         """
         try:
             base = reverse(self.link)
         except NoReverseMatch:
             return None
-        query = dict(self.params)
-        if area_code:
-            query[self.area_param] = area_code
-        if start:
-            query["from"] = start.isoformat()
-        if end:
-            query["to"] = end.isoformat()
-        if self.stock and not (start or end):
-            query["active"] = "true"
+        query = self.query(area_code=area_code, start=start, end=end)
         return base + (f"?{urlencode(query)}" if query else "")
+
+    # --- the value ----------------------------------------------------------------------
+
+    @property
+    def is_amount(self) -> bool:
+        return self.amount is not None
+
+    def amount_expression(self):
+        return F(self.amount) if isinstance(self.amount, str) else self.amount
+
+    def filtered_records(self, ctx: KpiContext) -> QuerySet:
+        """The rows of the linked list: its FilterSet on its query string, in the user's scope."""
+        model = self.filterset._meta.model
+        base = self.queryset(ctx) if self.queryset is not None else model._default_manager.all()
+        data = self.query(area_code=ctx.area_code, start=ctx.period.start, end=ctx.period.end)
+        fs = self.filterset(data, queryset=visible_to(ctx.user, base))
+        if not fs.is_valid():  # the callers validate the period and area first
+            raise ValueError(dict(fs.errors))
+        return fs.qs
+
+    def value(self, ctx: KpiContext):
+        if self.fn is not None:
+            return self.fn(ctx)
+        qs = self.filtered_records(ctx)
+        if self.is_amount:
+            return to_money(qs.aggregate(s=Sum(self.amount_expression()))["s"])
+        return qs.count()
 
 
 _KPIS: dict[str, KpiSpec] = {}
+
+
+def area_from(code: str | None) -> Area | None:
+    from tianmu.core.filtersets import area_from_code
+
+    return area_from_code(code) if code else None
+
+
+def _add(key: str, spec: KpiSpec) -> None:
+    if key in _KPIS:
+        raise RuntimeError(f"KPI {key} registered twice")
+    _KPIS[key] = spec
+
+
+def register_list_kpi(
+    key: str,
+    *,
+    link: str,
+    filterset: type,
+    params: dict[str, str] | None = None,
+    queryset: Callable[[KpiContext], QuerySet] | None = None,
+    amount: str | Expression | None = None,
+    stock: bool = False,
+    area_param: str = "area",
+    date: str | None = None,
+) -> KpiSpec:
+    """Add a figure that is its list: the count of the list's rows, or the Sum of `amount`.
+
+    `link` names the list URL; `filterset` is the FilterSet that list uses and `queryset` its
+    base queryset (a function of the context; default: all rows of the FilterSet's model);
+    `params` are fixed filters of that list that select exactly the records counted; `stock`
+    marks a figure of what is active (see the module docstring); `area_param` is the list's
+    name for the area filter; `date` the path to a record's date.
+    """
+    spec = KpiSpec(
+        link=link,
+        params=tuple(sorted((params or {}).items())),
+        stock=stock,
+        area_param=area_param,
+        filterset=filterset,
+        queryset=queryset,
+        amount=amount,
+        date=date,
+    )
+    _add(key, spec)
+    return spec
 
 
 def register_kpi(
@@ -126,23 +221,30 @@ def register_kpi(
     params: dict[str, str] | None = None,
     stock: bool = False,
     area_param: str = "area",
+    amount: bool = False,
+    records: Callable[[KpiContext], list[Record]] | None = None,
+    query: Callable[[KpiContext], dict[str, str]] | None = None,
 ):
-    """Add a figure to /api/v1/kpis and the home page.
+    """Add a computed figure (a balance or a ratio that is not a Sum of stored amounts).
 
-    `link` names the list URL of the records it counts; `params` are fixed filters of that list
-    that select exactly those records; `stock` marks a figure of what is active (see the module
-    docstring); `area_param` is the list's name for the area filter.
+    Prefer `register_list_kpi`. `records` gives the records the figure is computed from
+    (with their amounts when `amount`), for /api/v1/kpis/{key}/records; `query` builds the
+    linked list's query string when it is not the usual `from`/`to`/`area`.
     """
 
     def decorator(fn: KpiFn) -> KpiFn:
-        if key in _KPIS:
-            raise RuntimeError(f"KPI {key} registered twice")
-        _KPIS[key] = KpiSpec(
-            fn=fn,
-            link=link,
-            params=tuple(sorted((params or {}).items())),
-            stock=stock,
-            area_param=area_param,
+        _add(
+            key,
+            KpiSpec(
+                fn=fn,
+                link=link,
+                params=tuple(sorted((params or {}).items())),
+                stock=stock,
+                area_param=area_param,
+                amount="amount" if amount else None,
+                records=records,
+                query_fn=query,
+            ),
         )
         return fn
 
@@ -151,6 +253,10 @@ def register_kpi(
 
 def kpi_keys() -> list[str]:
     return list(_KPIS)
+
+
+def kpi_spec(key: str) -> KpiSpec | None:
+    return _KPIS.get(key)
 
 
 def kpi_link(key: str) -> str:
@@ -165,67 +271,100 @@ def kpi_url(key: str, **filters) -> str | None:
 def kpis(*, user, period: Period | None = None, area: Area | None = None) -> dict[str, object]:
     """All registered figures for the user's scope, in registration order."""
     ctx = KpiContext(user=user, period=period or Period(None, None), area=area)
-    return {key: spec.fn(ctx) for key, spec in _KPIS.items()}
+    return {key: spec.value(ctx) for key, spec in _KPIS.items()}
 
 
-def _active_pairings(ctx: KpiContext):
-    return visible_to(ctx.user, Pairing).filter(ctx.period.overlap_q(), ctx.area_q("village__area"))
+@dataclass(frozen=True)
+class KpiRecords:
+    """A figure with the records it counts: `count` rows, `total` their amounts (amount
+    figures), `records` the requested page of them."""
+
+    value: object
+    count: int
+    total: Decimal | None
+    records: list[Record]
 
 
-def _active_members(ctx: KpiContext):
-    """Memberships active in the period, of alliances paired (in the period) in the area."""
-    alliance_ids = _active_pairings(ctx).values("alliance_id")
-    return visible_to(ctx.user, AllianceMember).filter(
-        ctx.period.overlap_q(), alliance_id__in=alliance_ids
+def kpi_records(
+    key: str,
+    *,
+    user,
+    period: Period | None = None,
+    area: Area | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> KpiRecords:
+    """Figure `key` and the records it is counted from (one page of them)."""
+    spec = _KPIS[key]
+    ctx = KpiContext(user=user, period=period or Period(None, None), area=area)
+    if spec.records is not None:
+        rows = spec.records(ctx)
+        total = to_money(sum((r.amount for r in rows), Decimal(0))) if spec.is_amount else None
+        return KpiRecords(
+            value=spec.value(ctx),
+            count=len(rows),
+            total=total,
+            records=rows[offset : offset + limit],
+        )
+    if spec.filterset is None:
+        raise LookupError(key)
+    qs = spec.filtered_records(ctx)
+    count = qs.count()
+    total = None
+    if spec.is_amount:
+        qs = qs.annotate(_kpi_amount=spec.amount_expression())
+        total = to_money(qs.aggregate(s=Sum("_kpi_amount"))["s"])
+    from tianmu.core.tables import resolve
+
+    page = list(qs.order_by("pk")[offset : offset + limit])
+    records = [
+        Record(
+            obj=obj,
+            amount=to_money(obj._kpi_amount) if spec.is_amount else None,
+            date=resolve(obj, spec.date) if spec.date else None,
+        )
+        for obj in page
+    ]
+    # The value through the same path as /api/v1/kpis, so the endpoint shows they agree.
+    return KpiRecords(value=spec.value(ctx), count=count, total=total, records=records)
+
+
+# --- The foundation figures ------------------------------------------------------------------
+
+
+def _register_foundation() -> None:
+    """The alliances' figures, each the list it links to (docs/figures.md)."""
+    from tianmu.alliances.filtersets import AllianceFilterSet
+    from tianmu.registry.filtersets import OrganizationFilterSet, VillageFilterSet
+
+    register_list_kpi(
+        "alliances", link="alliances:alliance_list", filterset=AllianceFilterSet, stock=True
+    )
+    register_list_kpi(
+        "core_enterprises",
+        link="registry:organization_list",
+        filterset=OrganizationFilterSet,
+        params={"alliance_role": "core"},
+        stock=True,
+        area_param="paired_area",
+    )
+    register_list_kpi(
+        "enterprises",
+        link="registry:organization_list",
+        filterset=OrganizationFilterSet,
+        params={"kind": "enterprise", "in_alliance": "true"},
+        stock=True,
+        area_param="paired_area",
+    )
+    register_list_kpi(
+        "villages_paired",
+        link="registry:village_list",
+        filterset=VillageFilterSet,
+        stock=True,
     )
 
 
-@register_kpi("alliances", link="alliances:alliance_list", stock=True)
-def alliances_count(ctx: KpiContext) -> int:
-    """Alliances with a pairing active in the period (in the area)."""
-    return _active_pairings(ctx).values("alliance_id").distinct().count()
-
-
-@register_kpi(
-    "core_enterprises",
-    link="registry:organization_list",
-    params={"alliance_role": "core"},
-    stock=True,
-    area_param="paired_area",
-)
-def core_enterprises_count(ctx: KpiContext) -> int:
-    """Distinct enterprises that are core members of those alliances in the period."""
-    return (
-        _active_members(ctx)
-        .filter(role=MemberRole.CORE)
-        .values("organization_id")
-        .distinct()
-        .count()
-    )
-
-
-@register_kpi(
-    "enterprises",
-    link="registry:organization_list",
-    params={"kind": "enterprise", "in_alliance": "true"},
-    stock=True,
-    area_param="paired_area",
-)
-def enterprises_count(ctx: KpiContext) -> int:
-    """Distinct enterprises in those alliances in any role (core or chamber member)."""
-    return (
-        _active_members(ctx)
-        .filter(organization__kind="enterprise")
-        .values("organization_id")
-        .distinct()
-        .count()
-    )
-
-
-@register_kpi("villages_paired", link="registry:village_list", stock=True)
-def villages_paired_count(ctx: KpiContext) -> int:
-    """Distinct villages with a pairing active in the period."""
-    return _active_pairings(ctx).values("village_id").distinct().count()
+_register_foundation()
 
 
 # --- The public view -------------------------------------------------------------------------

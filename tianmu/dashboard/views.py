@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tianmu.alliances.models import Alliance, DateRangeMixin, Pairing
 from tianmu.core.filtersets import area_from_code
 from tianmu.core.money import format_yuan
+from tianmu.core.periods import period_errors
 from tianmu.core.scoping import visible_to
 from tianmu.dashboard.selectors import (
     Period,
@@ -69,6 +70,13 @@ class PeriodForm(forms.Form):
     area = forms.CharField(label=_("Area (division code)"), required=False, max_length=12)
     start = forms.DateField(label=_("From"), required=False)
     end = forms.DateField(label=_("To"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        for messages in period_errors(data.get("start"), data.get("end")).values():
+            for message in messages:
+                self.add_error("end", message)
+        return data
 
     @classmethod
     def from_query(cls, query):
@@ -128,7 +136,9 @@ def home(request):
 def villages_per_town(villages) -> dict | None:
     """Villages and paired villages per town, for the small bar chart (None if one town)."""
     active = Pairing.objects.filter(
-        DateRangeMixin.active_on(timezone.localdate()), village=OuterRef("pk")
+        DateRangeMixin.active_on(timezone.localdate()),
+        Alliance.counted_q("alliance__"),  # a draft's pairing is not a pairing yet
+        village=OuterRef("pk"),
     )
     rows = (
         villages.annotate(paired=Exists(active))

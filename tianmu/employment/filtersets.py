@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.core.crypto import keyed_hash
 from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
 from tianmu.core.period_filters import add_period_filters, period_of
+from tianmu.core.periods import Period
 from tianmu.core.workflow import ConfirmationStatus
 from tianmu.employment.choices import (
     EmploymentType,
@@ -23,14 +23,7 @@ from tianmu.employment.selectors import counted_placements
 
 def _overlap(start, end) -> Q:
     """Placements active at any time in [start, end] (today when neither is given)."""
-    if start is None and end is None:
-        start = end = timezone.localdate()
-    q = Q()
-    if start is not None:
-        q &= Q(end__isnull=True) | Q(end__gte=start)
-    if end is not None:
-        q &= Q(start__lte=end)
-    return q
+    return Period(start, end).overlap_q()
 
 
 class WorkshopFilterSet(SearchFilterSet):

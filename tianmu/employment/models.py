@@ -22,6 +22,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from tianmu.core.crypto import EncryptedTextField, keyed_hash, mask
 from tianmu.core.models import ChangeLoggedModel
+from tianmu.core.periods import term_q
 from tianmu.core.workflow import Confirmable, ConfirmationStatus, Side
 from tianmu.employment.choices import (
     EmploymentType,
@@ -307,10 +308,7 @@ class Placement(ChangeLoggedModel, Confirmable):
         same = Placement.objects.filter(person=self.person_id, position=self.position_id).exclude(
             confirmation=ConfirmationStatus.DISPUTED
         )
-        overlap = Q(end__isnull=True) | Q(end__gte=self.start)
-        if self.end is not None:
-            overlap &= Q(start__lte=self.end)
-        clash = same.filter(overlap).exclude(pk=self.pk)
+        clash = same.filter(term_q(self.start, self.end)).exclude(pk=self.pk)
         if self.corrects_id:  # a correction replaces the record it corrects
             clash = clash.exclude(pk=self.corrects_id)
         clash = clash.first()

@@ -1,39 +1,20 @@
-"""URLs of the workshops-and-jobs pages."""
+"""URLs of the workshops-and-jobs pages (the standard ones from the resources)."""
 
 from django.urls import path
 
 from tianmu.employment import views
+from tianmu.employment.resources import PEOPLE, PLACEMENTS, POSITIONS, WORKSHOPS
 
 app_name = "employment"
 urlpatterns = [
-    path("workshops/", views.WorkshopListView.as_view(), name="workshop_list"),
-    path("workshops/add/", views.WorkshopEditView.as_view(), name="workshop_add"),
-    path("workshops/<int:pk>/", views.WorkshopDetailView.as_view(), name="workshop_detail"),
-    path("workshops/<int:pk>/edit/", views.WorkshopEditView.as_view(), name="workshop_edit"),
-    path(
-        "workshops/<int:pk>/history/", views.WorkshopHistoryView.as_view(), name="workshop_history"
+    *WORKSHOPS.urls(
+        detail=views.WorkshopDetailView, history=views.WorkshopHistoryView, without=("delete",)
     ),
-    path("positions/", views.PositionListView.as_view(), name="position_list"),
-    path("positions/add/", views.PositionEditView.as_view(), name="position_add"),
-    path("positions/<int:pk>/", views.PositionDetailView.as_view(), name="position_detail"),
-    path("positions/<int:pk>/edit/", views.PositionEditView.as_view(), name="position_edit"),
-    path(
-        "positions/<int:pk>/history/", views.PositionHistoryView.as_view(), name="position_history"
-    ),
-    path("people/", views.PersonListView.as_view(), name="person_list"),
-    path("people/add/", views.PersonEditView.as_view(), name="person_add"),
-    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
-    path("people/<int:pk>/edit/", views.PersonEditView.as_view(), name="person_edit"),
+    *POSITIONS.urls(detail=views.PositionDetailView, without=("delete",)),
+    *PEOPLE.urls(detail=views.PersonDetailView, without=("delete",)),
     path("people/<int:pk>/reveal/", views.PersonRevealView.as_view(), name="person_reveal"),
-    path("people/<int:pk>/history/", views.PersonHistoryView.as_view(), name="person_history"),
-    path("placements/", views.PlacementListView.as_view(), name="placement_list"),
-    path("placements/add/", views.PlacementEditView.as_view(), name="placement_add"),
-    path("placements/<int:pk>/", views.PlacementDetailView.as_view(), name="placement_detail"),
-    path("placements/<int:pk>/edit/", views.PlacementEditView.as_view(), name="placement_edit"),
-    path(
-        "placements/<int:pk>/history/",
-        views.PlacementHistoryView.as_view(),
-        name="placement_history",
+    *PLACEMENTS.urls(
+        detail=views.PlacementDetailView, history=views.PlacementHistoryView, without=("delete",)
     ),
     path(
         "placements/<int:pk>/<str:action>/",

@@ -21,25 +21,13 @@ from tianmu.core.scoping import visible_to
 from tianmu.core.services import NotFound
 from tianmu.core.views import (
     ObjectDetailView,
-    ObjectEditView,
     ObjectHistoryView,
-    ObjectListView,
     can_edit_object,
 )
 from tianmu.core.workflow import record_confirm, record_dispute
-from tianmu.employment.filtersets import (
-    PersonFilterSet,
-    PlacementFilterSet,
-    PositionFilterSet,
-    WorkshopFilterSet,
-)
 from tianmu.employment.forms import (
     EarningForm,
-    PersonForm,
-    PlacementForm,
-    PositionForm,
     RevealForm,
-    WorkshopForm,
 )
 from tianmu.employment.models import MonthlyEarning, Person, Placement, Position, Workshop
 from tianmu.employment.selectors import person_earnings_by_year
@@ -47,13 +35,7 @@ from tianmu.employment.services import (
     earning_record,
     may_reveal,
     person_reveal,
-    person_save,
-    placement_report,
-    placement_update,
-    position_save,
-    workshop_save,
 )
-from tianmu.employment.tables import PersonTable, PlacementTable, PositionTable, WorkshopTable
 
 WORKSHOPS = Workshop.objects.select_related("enterprise", "town", "alliance")
 POSITIONS = Position.objects.select_related("workshop")
@@ -69,16 +51,7 @@ def _messages(request, exc: ValidationError) -> None:
 # --- Workshops --------------------------------------------------------------------------------
 
 
-class WorkshopListView(ObjectListView):
-    model = Workshop
-    queryset = WORKSHOPS
-    filterset_class = WorkshopFilterSet
-    table_class = WorkshopTable
-
-
 class WorkshopDetailView(ObjectDetailView):
-    model = Workshop
-    queryset = WORKSHOPS
     detail_fields = (
         "kind",
         "enterprise",
@@ -98,21 +71,7 @@ class WorkshopDetailView(ObjectDetailView):
         }
 
 
-class WorkshopEditView(ObjectEditView):
-    model = Workshop
-    form_class = WorkshopForm
-
-    def save(self, form):
-        return workshop_save(
-            user=self.request.user,
-            workshop=form.instance,
-            villages=form.cleaned_data.get("villages"),
-        )
-
-
 class WorkshopHistoryView(ObjectHistoryView):
-    model = Workshop
-
     def related_history(self, obj):
         return [(Position, obj.positions.all())]
 
@@ -120,16 +79,7 @@ class WorkshopHistoryView(ObjectHistoryView):
 # --- Positions --------------------------------------------------------------------------------
 
 
-class PositionListView(ObjectListView):
-    model = Position
-    queryset = POSITIONS
-    filterset_class = PositionFilterSet
-    table_class = PositionTable
-
-
 class PositionDetailView(ObjectDetailView):
-    model = Position
-    queryset = POSITIONS
     detail_fields = (
         "workshop",
         "headcount",
@@ -140,31 +90,11 @@ class PositionDetailView(ObjectDetailView):
     )
 
 
-class PositionEditView(ObjectEditView):
-    model = Position
-    form_class = PositionForm
-
-    def save(self, form):
-        return position_save(user=self.request.user, position=form.instance)
-
-
-class PositionHistoryView(ObjectHistoryView):
-    model = Position
-
-
 # --- People -----------------------------------------------------------------------------------
-
-
-class PersonListView(ObjectListView):
-    model = Person
-    queryset = PEOPLE
-    filterset_class = PersonFilterSet
-    table_class = PersonTable
 
 
 class PersonDetailView(ObjectDetailView):
     model = Person
-    queryset = PEOPLE
     detail_fields = (
         "village",
         "household",
@@ -210,31 +140,10 @@ class PersonRevealView(PersonDetailView):
         return super().get(request, *args, **kwargs)
 
 
-class PersonEditView(ObjectEditView):
-    model = Person
-    form_class = PersonForm
-
-    def save(self, form):
-        return person_save(user=self.request.user, person=form.instance)
-
-
-class PersonHistoryView(ObjectHistoryView):
-    model = Person
-
-
 # --- Placements -------------------------------------------------------------------------------
 
 
-class PlacementListView(ObjectListView):
-    model = Placement
-    queryset = PLACEMENTS
-    filterset_class = PlacementFilterSet
-    table_class = PlacementTable
-
-
 class PlacementDetailView(ObjectDetailView):
-    model = Placement
-    queryset = PLACEMENTS
     detail_fields = (
         "person",
         "position",
@@ -260,20 +169,7 @@ class PlacementDetailView(ObjectDetailView):
         }
 
 
-class PlacementEditView(ObjectEditView):
-    model = Placement
-    queryset = PLACEMENTS
-    form_class = PlacementForm
-
-    def save(self, form):
-        if form.instance.pk is None:
-            return placement_report(user=self.request.user, placement=form.instance)
-        return placement_update(user=self.request.user, placement=form.instance)
-
-
 class PlacementHistoryView(ObjectHistoryView):
-    model = Placement
-
     def related_history(self, obj):
         return [(MonthlyEarning, obj.earnings.all())]
 

@@ -15,32 +15,16 @@ from tianmu.core.htmx import redirect_to
 from tianmu.core.scoping import editable_by
 from tianmu.core.services import NotFound
 from tianmu.core.views import (
-    ObjectDeleteView,
     ObjectDetailView,
-    ObjectEditView,
     ObjectHistoryView,
-    ObjectListView,
     can_edit_object,
 )
-from tianmu.events.filtersets import EventFilterSet
-from tianmu.events.forms import EventForm, EventPhotoForm
+from tianmu.events.forms import EventPhotoForm
 from tianmu.events.models import Event, EventPhoto
-from tianmu.events.services import event_photo_add, event_save
-from tianmu.events.tables import EventTable
-
-EVENTS = Event.objects.select_related("village__area", "alliance")
-
-
-class EventListView(ObjectListView):
-    model = Event
-    queryset = EVENTS
-    filterset_class = EventFilterSet
-    table_class = EventTable
+from tianmu.events.services import event_photo_add
 
 
 class EventDetailView(ObjectDetailView):
-    model = Event
-    queryset = EVENTS
     detail_fields = (
         "kind",
         "date",
@@ -59,32 +43,14 @@ class EventDetailView(ObjectDetailView):
         }
 
 
-class EventEditView(ObjectEditView):
-    model = Event
-    form_class = EventForm
-
-    def save(self, form):
-        return event_save(
-            user=self.request.user,
-            event=form.instance,
-            organizations=form.cleaned_data.get("organizations"),
-        )
-
-
-class EventDeleteView(ObjectDeleteView):
-    model = Event
-
-
 class EventHistoryView(ObjectHistoryView):
-    model = Event
-
     def related_history(self, obj):
         return [(EventPhoto, obj.photos.all())]
 
 
 class EventPhotoAddView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        event = get_object_or_404(editable_by(request.user, EVENTS), pk=pk)
+        event = get_object_or_404(editable_by(request.user, Event), pk=pk)
         form = EventPhotoForm(request.POST, request.FILES)
         if form.is_valid():
             try:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
 from tianmu.core.period_filters import add_period_filters, period_of
+from tianmu.core.periods import dated_q
 from tianmu.loans.choices import LoanStatus, RepaymentMethod
 from tianmu.loans.models import CreditLine, Disbursement, Loan, LoanProduct
 
@@ -39,7 +40,8 @@ class CreditLineFilterSet(SearchFilterSet):
 
 class LoanFilterSet(SearchFilterSet):
     """`from`/`to`: loans with a tranche paid out in the period (what `loans_disbursed_yuan`
-    sums)."""
+    sums); `outstanding_on`: loans on the book that day (what `loans_outstanding_yuan` and
+    `par30` are computed from)."""
 
     search_fields = ("purpose", "village__area__name", "product__name")
     status = django_filters.MultipleChoiceFilter(choices=LoanStatus.choices, label=_("Status"))
@@ -47,6 +49,9 @@ class LoanFilterSet(SearchFilterSet):
     product = django_filters.NumberFilter(field_name="product_id", label=_("Loan product"))
     bank = django_filters.NumberFilter(field_name="product__bank_id", label=_("Bank"))
     area = AreaCodeFilter(field_name="village__area", label=_("Within area (code)"))
+    outstanding_on = django_filters.DateFilter(
+        method="filter_outstanding_on", label=_("On the book on")
+    )
     ordering = django_filters.OrderingFilter(
         fields=("applied_on", "amount_requested_yuan", "amount_approved_yuan", "status")
     )
@@ -55,16 +60,17 @@ class LoanFilterSet(SearchFilterSet):
         model = Loan
         fields = ["status"]
 
+    def filter_outstanding_on(self, queryset, name, value):
+        from tianmu.loans.selectors import on_book
+
+        return on_book(queryset, value)
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         start, end = period_of(self)
         if start is None and end is None:
             return queryset
-        tranches = Disbursement.objects.all()
-        if start is not None:
-            tranches = tranches.filter(date__gte=start)
-        if end is not None:
-            tranches = tranches.filter(date__lte=end)
+        tranches = Disbursement.objects.filter(dated_q("date", start, end))
         return queryset.filter(pk__in=tranches.values("loan_id"))
 
 

@@ -1,51 +1,90 @@
 """Loan figures for the home page and /api/v1/kpis.
 
-- `loans_disbursed_yuan` is a *flow*: tranches paid out in [from, to] (all time when no date
-  is given), as a money string ("135000000.00").
+- `loans_disbursed_yuan` is a *flow*: the Sum of the loan list's "disbursed in the period"
+  column — tranches paid out in [from, to] (all time when no date is given) — through the
+  loan FilterSet, as a money string ("135000000.00").
 - `loans_outstanding_yuan` and `par30` are balances *as of* the end of the period (`to`, or
-  today): principal outstanding on loans on the book that day, and the share of it in loans
-  more than 30 days past due, as a four-decimal ratio string ("0.0312" = 3.12 %; "0.0000"
-  when nothing is outstanding). See docs/loans.md.
+  today): principal outstanding on the loans on the book that day (the loan list
+  `?outstanding_on=`), and the share of it in loans more than 30 days past due, as a
+  four-decimal ratio string ("0.0312" = 3.12 %; "0.0000" when nothing is outstanding). They
+  are derived from schedules and repayments, not stored, so they are computed from the same
+  listed loans rather than summed in SQL. See docs/loans.md.
 The `area` filter selects by the borrowing village.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import Sum
 from django.utils import timezone
 
+from tianmu.core.money import to_money
 from tianmu.core.scoping import visible_to
-from tianmu.dashboard.selectors import KpiContext, register_kpi
-from tianmu.loans.models import Disbursement, Loan
-from tianmu.loans.selectors import portfolio
+from tianmu.dashboard.selectors import KpiContext, Record, register_kpi, register_list_kpi
+from tianmu.loans.filtersets import LoanFilterSet
+from tianmu.loans.models import Loan
+from tianmu.loans.schedule import par_ratio
+from tianmu.loans.selectors import positions, with_disbursed
 
 
-def _loans(ctx: KpiContext):
-    return visible_to(ctx.user, Loan).filter(ctx.area_q("village__area"))
+def _loan_rows(ctx: KpiContext):
+    """The loan list's rows (`LoanListView`): loans with their tranches paid in the period."""
+    loans = Loan.objects.select_related("product__bank", "village__area")
+    return with_disbursed(loans, start=ctx.period.start, end=ctx.period.end)
+
+
+register_list_kpi(
+    "loans_disbursed_yuan",
+    link="loans:loan_list",
+    filterset=LoanFilterSet,
+    queryset=_loan_rows,
+    amount="disbursed_yuan",
+    date="applied_on",
+)
 
 
 def _as_of(ctx: KpiContext):
     return ctx.period.end or timezone.localdate()
 
 
-@register_kpi("loans_disbursed_yuan", link="loans:loan_list")
-def loans_disbursed(ctx: KpiContext) -> Decimal:
-    total = (
-        Disbursement.objects.filter(loan__in=_loans(ctx))
-        .filter(ctx.period.within_q("date"))
-        .aggregate(s=Sum("amount_yuan"))["s"]
-    )
-    return Decimal(total or 0).quantize(Decimal("0.01"))
+def _book_query(ctx: KpiContext) -> dict[str, str]:
+    """The loan list of the loans on the book on the figure's day."""
+    query = {"outstanding_on": _as_of(ctx).isoformat()}
+    if ctx.area is not None:
+        query["area"] = ctx.area.code
+    return query
 
 
-@register_kpi("loans_outstanding_yuan", link="loans:loan_list")
-def loans_outstanding(ctx: KpiContext) -> Decimal:
-    return portfolio(_loans(ctx), _as_of(ctx))["outstanding"]
+def _on_book(ctx: KpiContext):
+    """The listed loans (the loan FilterSet on `_book_query`) and their positions that day."""
+    fs = LoanFilterSet(_book_query(ctx), queryset=visible_to(ctx.user, Loan))
+    loans = fs.qs.order_by("pk")
+    return list(loans), positions(loans, _as_of(ctx))
 
 
-@register_kpi("par30", link="loans:loan_list")
+def _book_records(ctx: KpiContext) -> list[Record]:
+    loans, pos = _on_book(ctx)
+    on = _as_of(ctx)
+    return [Record(obj=loan, amount=pos[loan.pk].outstanding_principal, date=on) for loan in loans]
+
+
+@register_kpi(
+    "loans_outstanding_yuan",
+    link="loans:loan_list",
+    amount=True,
+    records=_book_records,
+    query=_book_query,
+)
+def loans_outstanding(ctx: KpiContext):
+    return to_money(sum((r.amount for r in _book_records(ctx)), to_money(0)))
+
+
+@register_kpi(
+    "par30",
+    link="loans:loan_list",
+    amount=True,
+    records=_book_records,
+    query=_book_query,
+)
 def par30(ctx: KpiContext) -> str:
     """A ratio, not money: a string with four decimals so the API does not round it to 2."""
-    return str(portfolio(_loans(ctx), _as_of(ctx))["par30"])
+    _, pos = _on_book(ctx)
+    return str(par_ratio((p.outstanding_principal, p.days_past_due) for p in pos.values()))

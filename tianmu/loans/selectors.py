@@ -11,10 +11,32 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
+from tianmu.core.money import ZERO
+from tianmu.core.periods import dated_q
 from tianmu.loans import schedule
-from tianmu.loans.models import Instalment, Loan, Repayment
+from tianmu.loans.models import Disbursement, Instalment, Loan, Repayment
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def with_disbursed(
+    loans: QuerySet, *, start: datetime.date | None = None, end: datetime.date | None = None
+) -> QuerySet:
+    """Annotate `disbursed_yuan`: the loan's tranches paid out in [start, end] (all time
+    without dates) — the loan list's amount column, which `loans_disbursed_yuan` sums."""
+    paid = (
+        Disbursement.objects.filter(dated_q("date", start, end), loan=OuterRef("pk"))
+        .order_by()
+        .values("loan")
+        .annotate(s=Sum("amount_yuan"))
+        .values("s")
+    )
+    return loans.annotate(
+        disbursed_yuan=Coalesce(Subquery(paid, output_field=MONEY), Value(ZERO), output_field=MONEY)
+    )
 
 
 def _rows(instalments) -> list[schedule.Instalment]:

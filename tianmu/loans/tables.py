@@ -40,6 +40,11 @@ class LoanTable(Table):
             _("amount"),
             order="amount_approved_yuan",
         ),
+        Column(
+            lambda loan: format_yuan(loan.disbursed_yuan),
+            _("disbursed in the period"),
+            total="disbursed_yuan",
+        ),
         Column("status", order="status"),
         Column("applied_on", order="applied_on"),
     )

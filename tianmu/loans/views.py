@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from tianmu.core.htmx import redirect_to
+from tianmu.core.periods import query_period
 from tianmu.core.scoping import editable_by, scope_for
 from tianmu.core.services import NotFound
 from tianmu.core.views import ObjectDetailView, ObjectEditView, ObjectHistoryView, ObjectListView
@@ -37,7 +38,7 @@ from tianmu.loans.models import (
     LoanStatusChange,
     Repayment,
 )
-from tianmu.loans.selectors import loan_position
+from tianmu.loans.selectors import loan_position, with_disbursed
 from tianmu.loans.tables import CreditLineTable, LoanProductTable, LoanTable
 
 LOANS = Loan.objects.select_related("product__bank", "village__area", "credit_line", "project")
@@ -103,6 +104,11 @@ class LoanListView(ObjectListView):
     queryset = LOANS
     filterset_class = LoanFilterSet
     table_class = LoanTable
+
+    def base_queryset(self):
+        # The disbursed column is the period's, like the figure `loans_disbursed_yuan`.
+        start, end = query_period(self.request.GET)
+        return with_disbursed(super().base_queryset(), start=start, end=end)
 
 
 class LoanDetailView(ObjectDetailView):

@@ -12,12 +12,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from tianmu.alliances.api import AllianceRef, ProgramRef, VillageRef
+from tianmu.alliances.api import AllianceRef, ProgramRef
 from tianmu.alliances.models import Program
 from tianmu.core.api import (
     InvalidInput,
     Page,
     PageParams,
+    VillageRef,
     ensure_can_create,
     filter_parameters,
     filtered,

@@ -1,10 +1,12 @@
 """One FilterSet per model, used by the list pages and the API alike."""
 
 import django_filters
+from django.db.models import F, Min, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
-from tianmu.core.period_filters import ActivePeriodMixin
+from tianmu.core.period_filters import ActivePeriodMixin, period_of
 from tianmu.core.workflow import ReviewStatus
 from tianmu.projects.choices import ProjectCategory, ProjectKind, ProjectStatus
 from tianmu.projects.models import Project, ProjectUpdate, ProjectVillage
@@ -28,18 +30,38 @@ class ProjectFilterSet(ActivePeriodMixin, SearchFilterSet):
 
 
 class ProjectVillageFilterSet(ActivePeriodMixin, SearchFilterSet):
-    """`from`/`to` keep participations in projects under way in the period
-    (the `villages_driven` figure counts their distinct villages)."""
+    """`from`/`to` keep participations in projects under way in the period; `driven=true`
+    keeps what the `villages_driven` figure counts: villages taking part in another village's
+    project, joined by the end of the period, one row per village (its first participation)."""
 
     active_prefix = "project__"
     search_fields = ("village__area__name", "project__name", "project__brand", "supplies")
     project = django_filters.NumberFilter(field_name="project_id", label=_("Project"))
     village = django_filters.NumberFilter(field_name="village_id", label=_("Village"))
     area = AreaCodeFilter(field_name="village__area", label=_("Village area (code)"))
+    driven = django_filters.BooleanFilter(
+        method="filter_driven", label=_("Villages driven (one row per village)")
+    )
 
     class Meta:
         model = ProjectVillage
         fields = []
+
+    def filter_driven(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, where the period is known
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("driven"):
+            return queryset
+        start, end = period_of(self)
+        if self.form.cleaned_data.get("active") or not (start or end):
+            end = timezone.localdate()
+        rows = queryset.exclude(village=F("project__village"))
+        if end is not None:
+            rows = rows.filter(Q(joined__isnull=True) | Q(joined__lte=end))
+        first = rows.order_by().values("village_id").annotate(first=Min("pk")).values("first")
+        return queryset.filter(pk__in=first)
 
 
 class ProjectUpdateFilterSet(SearchFilterSet):

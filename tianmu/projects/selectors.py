@@ -22,18 +22,10 @@ from django.db.models import QuerySet, Sum
 from tianmu.commerce.models import Delivery, OrderDelivery, PurchaseOrderLine
 from tianmu.commerce.selectors import sum_subquery
 from tianmu.core.money import to_money
+from tianmu.core.periods import dated_q
 from tianmu.core.scoping import visible_to
 from tianmu.core.workflow import awaiting_q, confirmed_q
 from tianmu.projects.models import Project, ProjectVillage
-
-
-def _within(start: datetime.date | None, end: datetime.date | None, field: str) -> dict:
-    q = {}
-    if start is not None:
-        q[f"{field}__gte"] = start
-    if end is not None:
-        q[f"{field}__lte"] = end
-    return q
 
 
 def sales_sources(
@@ -43,10 +35,10 @@ def sales_sources(
     confirmed and awaiting agreement deliveries, and lines of orders delivered (confirmed)
     or awaiting confirmation of their delivery."""
     deliveries = visible_to(user, Delivery).filter(
-        agreement__project__isnull=False, **_within(start, end, "date")
+        dated_q("date", start, end), agreement__project__isnull=False
     )
     order_deliveries = OrderDelivery.objects.filter(
-        order__project__isnull=False, **_within(start, end, "date")
+        dated_q("date", start, end), order__project__isnull=False
     )
     confirmed_orders = order_deliveries.filter(confirmed_q()).values("order_id")
     awaiting_orders = order_deliveries.filter(awaiting_q()).values("order_id")

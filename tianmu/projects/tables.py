@@ -1,5 +1,6 @@
 """Columns of the projects' list pages."""
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.core.money import format_yuan
@@ -15,8 +16,16 @@ class ProjectTable(Table):
         Column("kind"),
         Column("status", order="status"),
         Column("start", order="start"),
-        Column(lambda p: format_yuan(p._sales_d + p._sales_o), _("sales to date")),
-        Column(lambda p: format_yuan(p._rep_d + p._rep_o), _("reported, awaiting confirmation")),
+        Column(
+            lambda p: format_yuan(p._sales_d + p._sales_o),
+            _("sales to date"),
+            total=F("_sales_d") + F("_sales_o"),
+        ),
+        Column(
+            lambda p: format_yuan(p._rep_d + p._rep_o),
+            _("reported, awaiting confirmation"),
+            total=F("_rep_d") + F("_rep_o"),
+        ),
     )
 
 

@@ -1,16 +1,17 @@
-"""URLs of the projects pages."""
+"""URLs of the projects pages (the standard ones from the resources)."""
 
 from django.urls import path
 
 from tianmu.projects import views
+from tianmu.projects.resources import PROJECT_UPDATES, PROJECT_VILLAGES, PROJECTS
 
 app_name = "projects"
+ONLY_LIST = ("add", "detail", "edit", "delete", "history")
+
 urlpatterns = [
-    path("", views.ProjectListView.as_view(), name="project_list"),
-    path("add/", views.ProjectEditView.as_view(), name="project_add"),
-    path("<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
-    path("<int:pk>/edit/", views.ProjectEditView.as_view(), name="project_edit"),
-    path("<int:pk>/history/", views.ProjectHistoryView.as_view(), name="project_history"),
+    *PROJECTS.urls(
+        detail=views.ProjectDetailView, history=views.ProjectHistoryView, without=("delete",)
+    ),
     path("<int:pk>/villages/add/", views.ParticipantAddView.as_view(), name="participant_add"),
     path("<int:pk>/updates/add/", views.UpdateAddView.as_view(), name="update_add"),
     path("<int:pk>/documents/add/", views.DocumentAddView.as_view(), name="document_add"),
@@ -18,6 +19,6 @@ urlpatterns = [
         "updates/<int:pk>/photos/add/", views.UpdatePhotoAddView.as_view(), name="updatephoto_add"
     ),
     path("updates/<int:pk>/<str:action>/", views.UpdateReviewView.as_view(), name="update_review"),
-    path("villages/", views.ProjectVillageListView.as_view(), name="projectvillage_list"),
-    path("updates/", views.ProjectUpdateListView.as_view(), name="projectupdate_list"),
+    *PROJECT_VILLAGES.urls(without=ONLY_LIST),
+    *PROJECT_UPDATES.urls(without=ONLY_LIST),
 ]

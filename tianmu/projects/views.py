@@ -20,39 +20,29 @@ from tianmu.core.scoping import editable_by, visible_to
 from tianmu.core.services import NotFound
 from tianmu.core.views import (
     ObjectDetailView,
-    ObjectEditView,
     ObjectHistoryView,
-    ObjectListView,
     can_edit_object,
-)
-from tianmu.projects.filtersets import (
-    ProjectFilterSet,
-    ProjectUpdateFilterSet,
-    ProjectVillageFilterSet,
 )
 from tianmu.projects.forms import (
     ProjectDocumentForm,
-    ProjectForm,
     ProjectUpdateForm,
     ProjectVillageForm,
     ReasonForm,
     UpdatePhotoForm,
 )
 from tianmu.projects.models import Project, ProjectUpdate, ProjectVillage
-from tianmu.projects.selectors import project_sales, projects_with_sales
+from tianmu.projects.selectors import project_sales
 from tianmu.projects.services import (
     document_add,
     participant_save,
-    project_save,
     update_approve,
     update_photo_add,
     update_return,
     update_save,
     update_submit,
 )
-from tianmu.projects.tables import ProjectTable, ProjectUpdateTable, ProjectVillageTable
 
-PROJECTS = Project.objects.select_related("village__area", "alliance")
+PROJECTS = Project.objects.select_related("village__area", "alliance")  # for its posts
 
 
 def errors_to_messages(request, exc: ValidationError) -> None:
@@ -67,30 +57,7 @@ def form_errors_to_messages(request, form) -> None:
             messages.error(request, f"{label}: {error}" if label else error)
 
 
-class ProjectListView(ObjectListView):
-    model = Project
-    filterset_class = ProjectFilterSet
-    table_class = ProjectTable
-
-    def base_queryset(self):
-        get = self.request.GET
-        return projects_with_sales(
-            PROJECTS, user=self.request.user, start=_date(get.get("from")), end=_date(get.get("to"))
-        )
-
-
-def _date(raw):
-    import datetime
-
-    try:
-        return datetime.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 class ProjectDetailView(ObjectDetailView):
-    model = Project
-    queryset = PROJECTS
     detail_fields = (
         "brand",
         "kind",
@@ -128,36 +95,12 @@ class ProjectDetailView(ObjectDetailView):
         }
 
 
-class ProjectEditView(ObjectEditView):
-    model = Project
-    form_class = ProjectForm
-
-    def save(self, form):
-        return project_save(user=self.request.user, project=form.instance)
-
-
 class ProjectHistoryView(ObjectHistoryView):
-    model = Project
-
     def related_history(self, obj):
         return [
             (ProjectVillage, obj.participants.all()),
             (ProjectUpdate, obj.updates.all()),
         ]
-
-
-class ProjectVillageListView(ObjectListView):
-    model = ProjectVillage
-    queryset = ProjectVillage.objects.select_related("village__area__parent", "project")
-    filterset_class = ProjectVillageFilterSet
-    table_class = ProjectVillageTable
-
-
-class ProjectUpdateListView(ObjectListView):
-    model = ProjectUpdate
-    queryset = ProjectUpdate.objects.select_related("project")
-    filterset_class = ProjectUpdateFilterSet
-    table_class = ProjectUpdateTable
 
 
 class _ProjectPost(LoginRequiredMixin, View):

@@ -2,12 +2,12 @@
 
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.alliances.choices import MemberRole
 from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet, area_from_code
 from tianmu.core.period_filters import ActivePeriodMixin, add_period_filters
+from tianmu.core.periods import Period
 from tianmu.registry.choices import AreaLevel, FicPosition, OrganizationKind, PartnerKind
 from tianmu.registry.models import Area, Organization, Village
 
@@ -44,6 +44,11 @@ class VillageFilterSet(ActivePeriodMixin, SearchFilterSet):
     class Meta:
         model = Village
         fields = ["is_example"]
+
+    def counted_q(self):
+        from tianmu.alliances.models import Alliance  # alliances depends on registry
+
+        return Alliance.counted_q("pairings__alliance__")
 
 
 class OrganizationFilterSet(SearchFilterSet):
@@ -90,12 +95,13 @@ class OrganizationFilterSet(SearchFilterSet):
         if not (role or in_alliance is not None or area_code or active or start or end):
             return queryset
         # Imported here: alliances depends on registry, not the other way round.
-        from tianmu.alliances.models import AllianceMember, Pairing
+        from tianmu.alliances.models import Alliance, AllianceMember, Pairing
 
-        if active or not (start or end):
-            start = end = timezone.localdate()
-        term = Pairing.active_on(start) if start == end else Pairing.overlapping(start, end)
-        pairings = Pairing.objects.filter(term)
+        if active:
+            start = end = None
+        term = Period(start, end).overlap_q()
+        # A draft alliance that was never activated is not active, nor are its pairings.
+        pairings = Pairing.objects.filter(term, Alliance.counted_q("alliance__"))
         if area_code:
             area = area_from_code(area_code)
             if area is None:

@@ -5,55 +5,35 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from tianmu.alliances.models import AllianceMember, DateRangeMixin, Pairing
+from tianmu.alliances.models import AllianceMember, Pairing
 from tianmu.core.scoping import can_create, visible_to
 from tianmu.core.services import NotFound, object_save
 from tianmu.core.tables import object_url, term_state
 from tianmu.core.views import (
-    ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
-    ObjectListView,
     add_service_errors,
     can_edit_object,
     section_response,
 )
 from tianmu.registry.choices import OrganizationKind
-from tianmu.registry.filtersets import AreaFilterSet, OrganizationFilterSet, VillageFilterSet
 from tianmu.registry.forms import (
-    AreaForm,
     ChamberMembershipForm,
-    OrganizationForm,
-    VillageForm,
     VillageIncomeForm,
 )
 from tianmu.registry.models import Area, ChamberMembership, Organization, Village, VillageIncome
-from tianmu.registry.services import village_save
-from tianmu.registry.tables import AreaTable, OrganizationTable, VillageTable
 
 # --- Areas ------------------------------------------------------------------------------------
 
-AREAS = Area.objects.select_related("parent")
-
-
-class AreaListView(ObjectListView):
-    model = Area
-    queryset = AREAS
-    filterset_class = AreaFilterSet
-    table_class = AreaTable
-
 
 class AreaDetailView(ObjectDetailView):
-    model = Area
-    queryset = AREAS
     detail_fields = ("name", "level", "code", "parent", "lat", "lon")
 
     def extra_context(self, obj):
@@ -62,36 +42,7 @@ class AreaDetailView(ObjectDetailView):
         return {"children": children, "village": village}
 
 
-class AreaEditView(ObjectEditView):
-    model = Area
-    queryset = AREAS
-    form_class = AreaForm
-
-
-class AreaDeleteView(ObjectDeleteView):
-    model = Area
-
-
-class AreaHistoryView(ObjectHistoryView):
-    model = Area
-
-
 # --- Villages ---------------------------------------------------------------------------------
-
-
-def villages():
-    today = timezone.localdate()
-    active = Pairing.objects.filter(DateRangeMixin.active_on(today), village=OuterRef("pk"))
-    return Village.objects.select_related("area__parent").annotate(is_paired=Exists(active))
-
-
-class VillageListView(ObjectListView):
-    model = Village
-    filterset_class = VillageFilterSet
-    table_class = VillageTable
-
-    def base_queryset(self):
-        return villages()
 
 
 def village_incomes_context(request, village, form=None) -> dict:
@@ -116,7 +67,6 @@ def income_form(request, village, data=None):
 
 
 class VillageDetailView(ObjectDetailView):
-    model = Village
     detail_fields = (
         ("area.name", _("name")),
         ("area.code", _("division code")),
@@ -129,9 +79,6 @@ class VillageDetailView(ObjectDetailView):
         "development_needs",
         "is_example",
     )
-
-    def base_queryset(self):
-        return villages()
 
     def extra_context(self, obj):
         today = timezone.localdate()
@@ -149,28 +96,7 @@ class VillageDetailView(ObjectDetailView):
         }
 
 
-class VillageEditView(ObjectEditView):
-    model = Village
-    form_class = VillageForm
-
-    def base_queryset(self):
-        return Village.objects.select_related("area__parent")
-
-    def initial(self, obj):
-        # VillageForm fills name/code/town from the area itself when editing.
-        return super().initial(obj)
-
-    def save(self, form):
-        return village_save(user=self.request.user, village=form.instance, area=form.area)
-
-
-class VillageDeleteView(ObjectDeleteView):
-    model = Village
-
-
 class VillageHistoryView(ObjectHistoryView):
-    model = Village
-
     def related_history(self, obj):
         return [(Area, Area.objects.filter(pk=obj.area_id)), (VillageIncome, obj.incomes.all())]
 
@@ -221,17 +147,7 @@ KIND_FIELDS = {
 }
 
 
-class OrganizationListView(ObjectListView):
-    model = Organization
-    queryset = Organization.objects.select_related("home_town")
-    filterset_class = OrganizationFilterSet
-    table_class = OrganizationTable
-
-
 class OrganizationDetailView(ObjectDetailView):
-    model = Organization
-    queryset = Organization.objects.select_related("home_town")
-
     def field_rows(self, obj):
         names = ["kind", "credit_code", "home_town"]
         names += [name for name, kind in KIND_FIELDS.items() if kind == obj.kind]
@@ -317,18 +233,7 @@ class ChamberMemberAddView(LoginRequiredMixin, View):
 
 
 class OrganizationEditView(ObjectEditView):
-    model = Organization
-    form_class = OrganizationForm
-
     def adjust_form(self, form):
         for name, kind in KIND_FIELDS.items():
             if name in form.fields:
                 form.fields[name].kinds = kind
-
-
-class OrganizationDeleteView(ObjectDeleteView):
-    model = Organization
-
-
-class OrganizationHistoryView(ObjectHistoryView):
-    model = Organization
