@@ -31,8 +31,9 @@ def service(fn: F | None = None, *, atomic: bool = True):
     `user=None` keeps whatever actor is current (the demo's "loaddemo", a script's "system").
     Nested services share the outer transaction and, for the same user, its request id.
 
-    `atomic=False` is for the one service whose steps must commit as they go (a matching
-    run's progress is polled while it solves); it is still attributed to its user.
+    `atomic=False` is only for starting and executing a matching run, whose steps must commit
+    as they go (its progress is shown while it solves, and an in-process solve must not hold
+    a write transaction for its whole time limit); the calls are still attributed to the user.
     """
 
     def decorate(func: F) -> F:
