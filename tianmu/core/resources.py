@@ -111,6 +111,18 @@ class Obj:
     type: Any
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Values computed for all the rows of a page at once (a loan's balances, which no query
+    can sum): `fn(pks, user)` answers `{pk: value}` in a constant number of queries, whatever
+    the page size. With `pick`, the value is a dict and the field shows its `pick` key, so
+    several fields share one call of `fn`."""
+
+    fn: Callable[[list, Any], dict]
+    type: Any
+    pick: str | None = None
+
+
 def _prefixed(prefix: str, order: str) -> str:
     desc = order.startswith("-")
     return ("-" if desc else "") + prefix + order.lstrip("-")
@@ -272,6 +284,15 @@ class Shape:
             for r, out in zip(raw, result, strict=True):
                 for key, spec in computed:
                     out[key] = spec.fn(objs[r["pk"]], user)
+        batches = [(k, s) for k, s in self.fields.items() if isinstance(s, Batch)]
+        if batches and raw:
+            pks, answers = [r["pk"] for r in raw], {}
+            for key, spec in batches:
+                if spec.fn not in answers:
+                    answers[spec.fn] = spec.fn(pks, user)
+                for r, out in zip(raw, result, strict=True):
+                    value = answers[spec.fn].get(r["pk"])
+                    out[key] = value[spec.pick] if spec.pick and value is not None else value
         return result
 
     def _many(self, spec: Many, pks: list, user) -> dict[Any, list]:
@@ -313,7 +334,7 @@ class Shape:
             f, nullable = _model_field(self.model, spec.path or key)
             t = _python_type(f)
             return t | None if nullable else t
-        if isinstance(spec, Calc | Obj):
+        if isinstance(spec, Calc | Obj | Batch):
             return spec.type
         if isinstance(spec, Nest):
             f, nullable = _model_field(self.model, spec.path)
@@ -601,6 +622,21 @@ def page_of(shape: Shape, queryset: models.QuerySet, page: PageParams, user=None
 def one_of(shape: Shape, queryset: models.QuerySet, pk, user=None) -> dict:
     """One row of `queryset` in `shape` (the answer to an app's own write)."""
     return shape.rows(queryset.filter(pk=pk), user)[0]
+
+
+def read_back(shape: Shape, queryset: Callable[[Any], models.QuerySet] | None = None):
+    """A `reload` for `add_confirmation_routes`: the confirmed or disputed record answered in
+    `shape`, read from `queryset(user)` (default: all of the shape's model)."""
+
+    class Rows:
+        def __init__(self, user):
+            self.user = user
+
+        def get(self, pk):
+            qs = queryset(self.user) if queryset else shape.model._default_manager.all()
+            return one_of(shape, qs, pk, self.user)
+
+    return Rows
 
 
 def get_visible(res: Resource, user, pk) -> models.Model:
