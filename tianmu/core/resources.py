@@ -559,8 +559,10 @@ def add_routes(router, res: Resource) -> None:
 
         def create_view(request, payload):
             user = user_of(request)
+            # Unknown fields are refused first, whoever sends them, as ninja refuses bad types.
+            data = res.payload(request, payload)
             ensure_can_create(user, res.model)
-            form = bind_form(res.form, res.payload(request, payload), user=user)
+            form = bind_form(res.form, data, user=user)
             obj = res.do_save(user, form)
             return Status(201, res.one(user, obj.pk))
 
@@ -576,10 +578,11 @@ def add_routes(router, res: Resource) -> None:
 
         def update_view(request, payload, **kwargs):
             user = user_of(request)
+            data = res.payload(request, payload)
             obj = get_editable_or_404(user, res.model, kwargs[pk_name])
             form = bind_form(
                 res.update_form or res.form,
-                res.payload(request, payload),
+                data,
                 user=user,
                 instance=obj,
                 partial=True,
