@@ -97,10 +97,16 @@ def agreement_lines_annotated(qs: QuerySet) -> QuerySet:
 
 def agreement_progress(*, agreement: Agreement) -> AgreementProgress:
     """Ordered, delivered (confirmed and awaiting apart), remaining and value, per line."""
-    progress = AgreementProgress()
-    for line in agreement_lines_annotated(agreement.lines.order_by("id")):
+    return agreements_progress(agreement_ids=[agreement.pk])[agreement.pk]
+
+
+def agreements_progress(*, agreement_ids: list[int]) -> dict[int, AgreementProgress]:
+    """`agreement_progress` of several agreements, in one query whatever their number."""
+    progress = {pk: AgreementProgress() for pk in agreement_ids}
+    lines = AgreementLine.objects.filter(agreement_id__in=agreement_ids)
+    for line in agreement_lines_annotated(lines.order_by("agreement_id", "id")):
         delivered = to_money(line.delivered)
-        progress.lines.append(
+        progress[line.agreement_id].lines.append(
             LineProgress(
                 line=line,
                 agreed=line.quantity,

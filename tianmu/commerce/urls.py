@@ -1,37 +1,35 @@
-"""URLs of the commerce pages."""
+"""URLs of the commerce pages (from the resources in `resources.py`)."""
 
 from django.urls import path
 
 from tianmu.commerce import views
+from tianmu.commerce.resources import AGREEMENTS, DELIVERIES, ORDERS, PAYMENTS, PRODUCTS
 
 app_name = "commerce"
+
+#: Lists without pages of their own per record.
+ONLY_LIST = ("add", "detail", "edit", "delete", "history")
+
 urlpatterns = [
-    path("products/", views.ProductListView.as_view(), name="product_list"),
-    path("products/add/", views.ProductEditView.as_view(), name="product_add"),
-    path("products/<int:pk>/", views.ProductDetailView.as_view(), name="product_detail"),
-    path("products/<int:pk>/edit/", views.ProductEditView.as_view(), name="product_edit"),
-    path("products/<int:pk>/history/", views.ProductHistoryView.as_view(), name="product_history"),
-    path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
-    path("agreements/add/", views.AgreementEditView.as_view(), name="agreement_add"),
-    path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
-    path("agreements/<int:pk>/edit/", views.AgreementEditView.as_view(), name="agreement_edit"),
-    path(
-        "agreements/<int:pk>/history/",
-        views.AgreementHistoryView.as_view(),
-        name="agreement_history",
+    *PRODUCTS.urls(detail=views.ProductDetailView, edit=views.ProductEditView, without=("delete",)),
+    *AGREEMENTS.urls(
+        detail=views.AgreementDetailView,
+        history=views.AgreementHistoryView,
+        without=("delete",),
     ),
     path(
         "agreements/<int:pk>/<str:action>/",
         views.AgreementActionView.as_view(),
         name="agreement_action",
     ),
-    path("deliveries/", views.DeliveryListView.as_view(), name="delivery_list"),
-    path("orders/", views.OrderListView.as_view(), name="purchaseorder_list"),
-    path("orders/add/", views.OrderPlaceView.as_view(), name="purchaseorder_add"),
-    path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="purchaseorder_detail"),
-    path(
-        "orders/<int:pk>/history/", views.OrderHistoryView.as_view(), name="purchaseorder_history"
+    *DELIVERIES.urls(without=ONLY_LIST),
+    # An order is placed with its lines and changes through its workflow, not an edit form.
+    *ORDERS.urls(
+        detail=views.OrderDetailView,
+        history=views.OrderHistoryView,
+        without=("add", "edit", "delete"),
     ),
+    path("orders/add/", views.OrderPlaceView.as_view(), name="purchaseorder_add"),
     path(
         "orders/<int:pk>/<str:action>/",
         views.OrderActionView.as_view(),
@@ -42,7 +40,7 @@ urlpatterns = [
         views.RecordDecisionView.as_view(),
         name="record_decision",
     ),
-    path("payments/", views.PaymentListView.as_view(), name="payment_list"),
+    *PAYMENTS.urls(list=views.PaymentListView, without=ONLY_LIST),
     path("payments/income/", views.PaymentListView.as_view(only="income"), name="payment_income"),
     path(
         "payments/awaiting/",

@@ -20,15 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from tianmu.commerce import services
-from tianmu.commerce.filtersets import (
-    AgreementFilterSet,
-    DeliveryFilterSet,
-    PaymentFilterSet,
-    ProductFilterSet,
-    PurchaseOrderFilterSet,
-)
 from tianmu.commerce.forms import (
-    AgreementForm,
     AgreementLineForm,
     CallOffForm,
     DeliveryForm,
@@ -36,25 +28,11 @@ from tianmu.commerce.forms import (
     OrderDeliveryForm,
     OrderLineForm,
     PaymentForm,
-    ProductForm,
     PurchaseOrderForm,
 )
-from tianmu.commerce.models import (
-    Agreement,
-    Delivery,
-    OrderDelivery,
-    Payment,
-    Product,
-    PurchaseOrder,
-)
-from tianmu.commerce.selectors import agreement_progress, agreements_annotated, orders_annotated
-from tianmu.commerce.tables import (
-    AgreementTable,
-    DeliveryTable,
-    PaymentTable,
-    ProductTable,
-    PurchaseOrderTable,
-)
+from tianmu.commerce.models import Agreement, Delivery, OrderDelivery, Payment, PurchaseOrder
+from tianmu.commerce.resources import PAYMENTS
+from tianmu.commerce.selectors import agreement_progress
 from tianmu.core.htmx import redirect_to
 from tianmu.core.scoping import can_create, editable_by, visible_to
 from tianmu.core.services import NotFound
@@ -71,52 +49,20 @@ from tianmu.projects.views import errors_to_messages, form_errors_to_messages
 
 # --- Products ---------------------------------------------------------------------------------
 
-PRODUCTS = Product.objects.select_related("village__area")
-
-
-class ProductListView(ObjectListView):
-    model = Product
-    queryset = PRODUCTS
-    filterset_class = ProductFilterSet
-    table_class = ProductTable
-
 
 class ProductDetailView(ObjectDetailView):
-    model = Product
-    queryset = PRODUCTS
     detail_fields = ("village", "name", "category", "unit", "price", "season", "description",
                      "available")  # fmt: skip
 
 
 class ProductEditView(ObjectEditView):
-    model = Product
-    form_class = ProductForm
+    """The product form takes the photo upload too."""
 
-    def make_form(self, obj, data=None):
-        form = self.form_class(
-            data, self.request.FILES or None, initial=self.initial(obj), **self.form_kwargs(obj)
-        )
-        self.adjust_form(form)
-        return form
-
-    def save(self, form):
-        return services.product_save(user=self.request.user, product=form.instance)
-
-
-class ProductHistoryView(ObjectHistoryView):
-    model = Product
+    def form_kwargs(self, obj) -> dict:
+        return {**super().form_kwargs(obj), "files": self.request.FILES or None}
 
 
 # --- Agreements -------------------------------------------------------------------------------
-
-
-class AgreementListView(ObjectListView):
-    model = Agreement
-    filterset_class = AgreementFilterSet
-    table_class = AgreementTable
-
-    def base_queryset(self):
-        return agreements_annotated(Agreement.objects.all())
 
 
 def _sides(user, records):
@@ -132,8 +78,6 @@ def _sides(user, records):
 
 
 class AgreementDetailView(ObjectDetailView):
-    model = Agreement
-    queryset = Agreement.objects.select_related("enterprise", "village__area", "project")
     detail_fields = ("enterprise", "village", "project", "start", "end", "signed_on", "note")
 
     def extra_context(self, obj):
@@ -160,17 +104,7 @@ class AgreementDetailView(ObjectDetailView):
         }
 
 
-class AgreementEditView(ObjectEditView):
-    model = Agreement
-    form_class = AgreementForm
-
-    def save(self, form):
-        return services.agreement_save(user=self.request.user, agreement=form.instance)
-
-
 class AgreementHistoryView(ObjectHistoryView):
-    model = Agreement
-
     def related_history(self, obj):
         from tianmu.commerce.models import AgreementLine, CallOff
 
@@ -222,13 +156,6 @@ class AgreementActionView(LoginRequiredMixin, View):
         except NotFound as exc:
             raise Http404 from exc
         return redirect_to(request, reverse("commerce:agreement_detail", args=[pk]))
-
-
-class DeliveryListView(ObjectListView):
-    model = Delivery
-    queryset = Delivery.objects.select_related("agreement", "line")
-    filterset_class = DeliveryFilterSet
-    table_class = DeliveryTable
 
 
 # --- Confirm / dispute (any two-sided record) -------------------------------------------------
@@ -284,23 +211,9 @@ def _arg(kind: str) -> str:
 # --- Purchase orders --------------------------------------------------------------------------
 
 
-class OrderListView(ObjectListView):
-    model = PurchaseOrder
-    filterset_class = PurchaseOrderFilterSet
-    table_class = PurchaseOrderTable
-
-    def base_queryset(self):
-        return orders_annotated(PurchaseOrder.objects.all())
-
-
 class OrderDetailView(ObjectDetailView):
-    model = PurchaseOrder
-    template_name = "commerce/purchaseorder_detail.html"
     detail_fields = ("enterprise", "village", "agreement", "project", "purpose", "placed_on",
                      "status", "note")  # fmt: skip
-
-    def base_queryset(self):
-        return orders_annotated(PurchaseOrder.objects.all())
 
     def extra_context(self, obj):
         user = self.request.user
@@ -412,8 +325,6 @@ class OrderActionView(LoginRequiredMixin, View):
 
 
 class OrderHistoryView(ObjectHistoryView):
-    model = PurchaseOrder
-
     def related_history(self, obj):
         from tianmu.commerce.models import PurchaseOrderLine
 
@@ -432,9 +343,7 @@ class PaymentListView(ObjectListView):
     `purchase_income_reported_yuan` counts, so each figure links to exactly its records."""
 
     model = Payment
-    queryset = Payment.objects.select_related("order__enterprise", "order__village__area")
-    filterset_class = PaymentFilterSet
-    table_class = PaymentTable
+    resource = PAYMENTS
     only = None
 
     def base_queryset(self):

@@ -1,33 +1,16 @@
-"""URLs of the loan pages."""
+"""URLs of the loan pages (from the resources in `resources.py`)."""
 
 from django.urls import path
 
 from tianmu.loans import views
+from tianmu.loans.resources import CREDIT_LINES, LOAN_PRODUCTS, LOANS
 
 app_name = "loans"
+
+# Loans, products and credit lines stay as history: none of them has a delete page.
 urlpatterns = [
-    path("", views.LoanListView.as_view(), name="loan_list"),
-    path("add/", views.LoanEditView.as_view(), name="loan_add"),
-    path("<int:pk>/", views.LoanDetailView.as_view(), name="loan_detail"),
-    path("<int:pk>/edit/", views.LoanEditView.as_view(), name="loan_edit"),
-    path("<int:pk>/history/", views.LoanHistoryView.as_view(), name="loan_history"),
+    *LOANS.urls(detail=views.LoanDetailView, history=views.LoanHistoryView, without=("delete",)),
     path("<int:pk>/<str:action>/", views.LoanActionView.as_view(), name="loan_action"),
-    path("products/", views.LoanProductListView.as_view(), name="loanproduct_list"),
-    path("products/add/", views.LoanProductEditView.as_view(), name="loanproduct_add"),
-    path("products/<int:pk>/", views.LoanProductDetailView.as_view(), name="loanproduct_detail"),
-    path("products/<int:pk>/edit/", views.LoanProductEditView.as_view(), name="loanproduct_edit"),
-    path(
-        "products/<int:pk>/history/",
-        views.LoanProductHistoryView.as_view(),
-        name="loanproduct_history",
-    ),
-    path("credit-lines/", views.CreditLineListView.as_view(), name="creditline_list"),
-    path("credit-lines/add/", views.CreditLineEditView.as_view(), name="creditline_add"),
-    path("credit-lines/<int:pk>/", views.CreditLineDetailView.as_view(), name="creditline_detail"),
-    path("credit-lines/<int:pk>/edit/", views.CreditLineEditView.as_view(), name="creditline_edit"),
-    path(
-        "credit-lines/<int:pk>/history/",
-        views.CreditLineHistoryView.as_view(),
-        name="creditline_history",
-    ),
+    *LOAN_PRODUCTS.urls(detail=views.LoanProductDetailView, without=("delete",)),
+    *CREDIT_LINES.urls(detail=views.CreditLineDetailView, without=("delete",)),
 ]

@@ -14,45 +14,17 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from tianmu.core.htmx import redirect_to
-from tianmu.core.periods import query_period
 from tianmu.core.scoping import editable_by, scope_for
 from tianmu.core.services import NotFound
-from tianmu.core.views import ObjectDetailView, ObjectEditView, ObjectHistoryView, ObjectListView
+from tianmu.core.views import ObjectDetailView, ObjectHistoryView
 from tianmu.loans import services
 from tianmu.loans.choices import ON_BOOK, TRANSITIONS, LoanStatus
-from tianmu.loans.filtersets import CreditLineFilterSet, LoanFilterSet, LoanProductFilterSet
-from tianmu.loans.forms import (
-    CreditLineForm,
-    DecisionForm,
-    DisbursementForm,
-    LoanForm,
-    LoanProductForm,
-    RepaymentForm,
-)
-from tianmu.loans.models import (
-    CreditLine,
-    Disbursement,
-    Instalment,
-    Loan,
-    LoanProduct,
-    LoanStatusChange,
-    Repayment,
-)
-from tianmu.loans.selectors import loan_position, with_disbursed
-from tianmu.loans.tables import CreditLineTable, LoanProductTable, LoanTable
-
-LOANS = Loan.objects.select_related("product__bank", "village__area", "credit_line", "project")
-
-
-class LoanProductListView(ObjectListView):
-    model = LoanProduct
-    queryset = LoanProduct.objects.select_related("bank")
-    filterset_class = LoanProductFilterSet
-    table_class = LoanProductTable
+from tianmu.loans.forms import DecisionForm, DisbursementForm, RepaymentForm
+from tianmu.loans.models import Disbursement, Instalment, Loan, LoanStatusChange, Repayment
+from tianmu.loans.selectors import loan_position
 
 
 class LoanProductDetailView(ObjectDetailView):
-    model = LoanProduct
     detail_fields = (
         "bank",
         "annual_rate",
@@ -63,57 +35,11 @@ class LoanProductDetailView(ObjectDetailView):
     )
 
 
-class LoanProductEditView(ObjectEditView):
-    model = LoanProduct
-    form_class = LoanProductForm
-
-    def save(self, form):
-        return services.product_save(user=self.request.user, product=form.instance)
-
-
-class LoanProductHistoryView(ObjectHistoryView):
-    model = LoanProduct
-
-
-class CreditLineListView(ObjectListView):
-    model = CreditLine
-    queryset = CreditLine.objects.select_related("product", "village__area")
-    filterset_class = CreditLineFilterSet
-    table_class = CreditLineTable
-
-
 class CreditLineDetailView(ObjectDetailView):
-    model = CreditLine
     detail_fields = ("product", "village", "limit_yuan", "start", "end")
 
 
-class CreditLineEditView(ObjectEditView):
-    model = CreditLine
-    form_class = CreditLineForm
-
-    def save(self, form):
-        return services.credit_line_save(user=self.request.user, credit_line=form.instance)
-
-
-class CreditLineHistoryView(ObjectHistoryView):
-    model = CreditLine
-
-
-class LoanListView(ObjectListView):
-    model = Loan
-    queryset = LOANS
-    filterset_class = LoanFilterSet
-    table_class = LoanTable
-
-    def base_queryset(self):
-        # The disbursed column is the period's, like the figure `loans_disbursed_yuan`.
-        start, end = query_period(self.request.GET)
-        return with_disbursed(super().base_queryset(), start=start, end=end)
-
-
 class LoanDetailView(ObjectDetailView):
-    model = Loan
-    queryset = LOANS
     detail_fields = (
         "village",
         "product",
@@ -156,19 +82,7 @@ class LoanDetailView(ObjectDetailView):
         }
 
 
-class LoanEditView(ObjectEditView):
-    model = Loan
-    form_class = LoanForm
-
-    def save(self, form):
-        if form.instance.pk is None:
-            return services.loan_apply(user=self.request.user, loan=form.instance)
-        return services.loan_update(user=self.request.user, loan=form.instance)
-
-
 class LoanHistoryView(ObjectHistoryView):
-    model = Loan
-
     def related_history(self, obj):
         return [
             (Disbursement, obj.disbursements.all()),
