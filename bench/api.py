@@ -90,9 +90,7 @@ def seed(placements: int, seed_value: int = 7) -> dict:
     Placement.objects.bulk_create(rows, batch_size=2000)
     call_command("adduser", USER, role="admin", scope=COUNTY, if_missing=True, verbosity=0)
     _token, key = ApiToken.issue(User.objects.get(username=USER))
-    village = (
-        Village.objects.annotate(n=Count("incomes")).order_by("-n", "area__code").first().pk
-    )
+    village = Village.objects.annotate(n=Count("incomes")).order_by("-n", "area__code").first().pk
     return {
         "key": key,
         "village": village,
@@ -277,9 +275,7 @@ def run_database(db: str, args) -> list[dict]:
                 for side in order:
                     path = res["paths"][0 if side == "api" else 1]
                     res[side].append(
-                        load(
-                            port, path, data["key"], args.seconds, args.threads, args.max_requests
-                        )
+                        load(port, path, data["key"], args.seconds, args.threads, args.max_requests)
                     )
         print(
             f"  {'pair':28s} {'API req/s':>10s} {'bare req/s':>11s} {'API/bare':>9s}"

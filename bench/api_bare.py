@@ -3,8 +3,8 @@
 A bare view answers the same JSON as its API endpoint, built with `.values()` and
 `JsonResponse`, behind the same bearer-token check, the same scoping (`visible_to`) and the
 same FilterSet, so the difference bench/api.py measures is what django-ninja, pydantic and
-model instances cost on top of the same queries. Loaded only through bench/api_settings.py (ROOT_URLCONF); nothing
-here is reachable in the product.
+model instances cost on top of the same queries. Loaded only through bench/api_settings.py
+(ROOT_URLCONF); nothing here is reachable in the product.
 """
 
 from __future__ import annotations
