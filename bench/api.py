@@ -316,6 +316,7 @@ def run_database(db: str, args) -> list[dict]:
                 f"   API {min(res['api']):.1f}–{max(res['api']):.1f},"
                 f" bare {min(res['bare']):.1f}–{max(res['bare']):.1f}"
             )
+        print(f"  (load average at the end: {os.getloadavg()[0]:.1f})")
         return results
     finally:
         if proc is not None:
@@ -347,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"# bench/api.py  {time.strftime('%Y-%m-%d %H:%M')}  cpus={os.cpu_count()}  "
         f"1 gunicorn sync worker, {args.threads} client threads on 127.0.0.1, "
-        f"{args.rounds} rounds x {args.seconds:g} s a side, alternating"
+        f"{args.rounds} rounds x {args.seconds:g} s a side, alternating, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
         run_database(db, args)
