@@ -48,7 +48,9 @@ test-browser: $(STAMP)
 	$(BIN)/pytest -m browser -q -p no:xdist
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[prod]'
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 *.egg-info
