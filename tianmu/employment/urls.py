@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tianmu.employment import views
+from tianmu.employment import views, views_people
 
 app_name = "employment"
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
     ),
     path("people/", views.PersonListView.as_view(), name="person_list"),
     path("people/add/", views.PersonEditView.as_view(), name="person_add"),
+    path("people/search/", views_people.PersonIdSearchView.as_view(), name="person_search"),
+    path("reveals/", views_people.AccessLogView.as_view(), name="access_log"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("people/<int:pk>/edit/", views.PersonEditView.as_view(), name="person_edit"),
     path("people/<int:pk>/reveal/", views.PersonRevealView.as_view(), name="person_reveal"),
