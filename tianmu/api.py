@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from tianmu.alliances.api import router as alliances_router
 from tianmu.commerce.api import router as commerce_router
 from tianmu.core.api import api_auth, register_error_handlers
+from tianmu.core.api_changes import router as changes_router
 from tianmu.dashboard.api import router as dashboard_router
 from tianmu.employment.api import router as employment_router
 from tianmu.employment.api_people import router as employment_people_router
@@ -31,3 +32,4 @@ api.add_router("/", employment_router)
 api.add_router("/", loans_router)
 api.add_router("/", events_router)
 api.add_router("/", "tianmu.matching.api.router")
+api.add_router("/", changes_router)
