@@ -44,13 +44,13 @@ class PersonSearchOut(Schema):
     items: list[PersonOut]
 
 
-class Detail(Schema):
+class PersonalDataRefusal(Schema):
     detail: str
 
 
 @router.post(
     "/people/search",
-    response={200: PersonSearchOut, 403: Detail, 429: Detail},
+    response={200: PersonSearchOut, 403: PersonalDataRefusal, 429: PersonalDataRefusal},
     summary="Find a person by full ID number (admins and village cadres; logged, rate-limited)",
 )
 def person_search(request, payload: IdSearchIn, response: HttpResponse):
@@ -65,7 +65,7 @@ def person_search(request, payload: IdSearchIn, response: HttpResponse):
     return {"count": len(found), "items": found}
 
 
-class PersonRefOut(Schema):
+class AccessPersonRef(Schema):
     id: int
     name: str
 
@@ -75,7 +75,7 @@ class AccessOut(Schema):
     user: str
     action: str
     field: str
-    person: PersonRefOut | None
+    person: AccessPersonRef | None
     request_id: str
 
     @staticmethod
