@@ -2,7 +2,10 @@
 killed midway (issue “Trust”, hole 10).
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--workers 4]
-                                   [--kill-at 0.5] [--baseline-seconds 5] [--keep]
+                                   [--kill-at 0.5] [--baseline-seconds 5] [--keep] [--reuse]
+
+Needs gunicorn (`pip install -e '.[prod]'`). `--keep` leaves the database for a later
+`--reuse` run, which skips the set-up (migrate and demo take minutes on a busy machine).
 
 What it does, on the loopback only and bounded in time:
 
@@ -66,9 +69,9 @@ def seed() -> dict:
     from tianmu.accounts.models import ApiToken, User
     from tianmu.registry.models import Area, Village
 
-    call_command("adduser", "load-admin", role="admin", scope=COUNTY, verbosity=0)
+    call_command("adduser", "load-admin", role="admin", scope=COUNTY, if_missing=True, verbosity=0)
     town = Area.objects.filter(level="town", code__startswith=COUNTY).order_by("code").first()
-    call_command("adduser", "load-town", role="town", scope=town.code, verbosity=0)
+    call_command("adduser", "load-town", role="town", scope=town.code, if_missing=True, verbosity=0)
     keys = {}
     for name in ("load-admin", "load-town"):
         _token, keys[name] = ApiToken.issue(User.objects.get(username=name))
@@ -78,6 +81,40 @@ def seed() -> dict:
         .values_list("pk", flat=True)
     )
     return {"keys": keys, "villages": villages}
+
+
+def profile(setup: dict, rounds: int = 15) -> dict:
+    """In-process cost of each endpoint of the mix, one request at a time (no HTTP, no
+    concurrency): median milliseconds and SQL queries. Where the load's p95 is high, this says
+    whether an endpoint is slow by itself or only waits behind the others."""
+    import statistics
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    rng = random.Random(1)
+    out = {}
+    for name, _weight, make in mix(setup):
+        times, queries = [], []
+        for i in range(rounds):
+            method, path, role, body = make(rng, f"profile-{i}-{uuid.uuid4().hex[:6]}")
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {setup['keys'][role]}"}
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                if method == "GET":
+                    r = client.get(path, **headers)
+                else:
+                    r = client.post(path, json.dumps(body), "application/json", **headers)
+                times.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code in (200, 201), (path, r.status_code, r.content[:200])
+            queries.append(len(ctx.captured_queries))
+        out[name] = {"ms": statistics.median(times), "queries": max(queries)}
+    return out
 
 
 def _pg(sql: str, db: str = "postgres") -> list:
@@ -110,14 +147,21 @@ def _env(var_dir: str) -> dict:
     return env
 
 
-def prepare(var_dir: str) -> tuple[dict, dict]:
+def prepare(var_dir: str, *, reuse: bool = False) -> tuple[dict, dict]:
+    env = _env(var_dir)
+    exists = _pg(f"SELECT 1 FROM pg_database WHERE datname = '{PG_DB}'")  # noqa: S608
+    if reuse and exists:
+        return env, _seed(env)  # a database kept by an earlier `--keep` run
     _pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
     _pg(f"CREATE DATABASE {PG_DB}")
-    env = _env(var_dir)
     manage = [sys.executable, str(ROOT / "manage.py")]
     # Fixed programs and arguments (no shell, nothing from outside): S603 does not apply.
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)  # noqa: S603
     subprocess.run([*manage, "loaddemo"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    return env, _seed(env)
+
+
+def _seed(env: dict) -> dict:
     out = subprocess.run(  # noqa: S603
         [sys.executable, __file__, "--seed-only"],
         env=env,
@@ -125,7 +169,7 @@ def prepare(var_dir: str) -> tuple[dict, dict]:
         capture_output=True,
         text=True,
     ).stdout
-    return env, json.loads(out.strip().splitlines()[-1])
+    return json.loads(out.strip().splitlines()[-1])
 
 
 # --- Server ------------------------------------------------------------------------------------
@@ -342,16 +386,26 @@ def main() -> int:
     parser.add_argument("--baseline-seconds", type=float, default=5)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use the database a --keep run left (no set-up)"
+    )
     parser.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-only", default="", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-profile", action="store_true", help="skip the in-process cost of each endpoint"
+    )
     args = parser.parse_args()
     if args.seed_only:
         print(json.dumps(seed()))
+        return 0
+    if args.profile_only:
+        print(json.dumps(profile(json.loads(args.profile_only))))
         return 0
 
     print(f"load: {args.clients} clients × {args.seconds:.0f} s, {args.workers} gunicorn workers")
     with tempfile.TemporaryDirectory(prefix="tianmu-load-") as var_dir:
         t0 = time.monotonic()
-        env, setup = prepare(var_dir)
+        env, setup = prepare(var_dir, reuse=args.reuse)
         print(f"set-up (migrate, demo, users): {time.monotonic() - t0:.1f} s")
         port = _free_port()
         server = start_server(env, port, args.workers, setup["keys"]["load-admin"])
@@ -379,6 +433,13 @@ def main() -> int:
             )  # fmt: skip
             workers_after = len(worker_pids(server.pid))
             writes = check_writes(results, run_id)
+            costs = {}
+            if not args.no_profile:
+                out = subprocess.run(  # noqa: S603
+                    [sys.executable, __file__, "--profile-only", json.dumps(setup)],
+                    env=env, check=True, capture_output=True, text=True,
+                ).stdout  # fmt: skip
+                costs = json.loads(out.strip().splitlines()[-1])
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -421,15 +482,17 @@ def main() -> int:
         kinds[(r.name, r.status, r.error[:80])] += 1
     for (name, status, error), n in sorted(kinds.items(), key=lambda kv: -kv[1])[:10]:
         print(f"  {n} × {name}: {status or 'no answer'} {error}")
-    print("per endpoint:")
+    print("per endpoint (under load; then one request at a time, in-process: ms, SQL queries):")
     by_name = defaultdict(list)
     for r in results:
         by_name[r.name].append(r)
     for name, rs in sorted(by_name.items(), key=lambda kv: -describe(kv[1])["p95"]):
         e = describe(rs)
+        alone = costs.get(name)
+        alone = f"  alone {alone['ms']:5.0f} ms {alone['queries']:3d} q" if alone else ""
         print(
             f"  {name:20s} {e['n']:6d}  p50 {e['p50']:6.0f} ms  p95 {e['p95']:6.0f} ms  "
-            f"p99 {e['p99']:6.0f} ms"
+            f"p99 {e['p99']:6.0f} ms{alone}"
         )
     ok_writes = (
         not writes["acknowledged_missing"] and not writes["doubled"] and not writes["unknown"]
