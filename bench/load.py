@@ -204,6 +204,17 @@ def start_server(env: dict, port: int, workers: int, key: str) -> subprocess.Pop
     raise SystemExit("gunicorn did not start its workers within 90 s")
 
 
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    server.send_signal(signal.SIGTERM)  # graceful: workers finish what they are serving
+    try:
+        server.wait(60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def worker_pids(master: int) -> list[int]:
     """The master's child processes (its workers), from /proc."""
     pids = []
@@ -432,6 +443,9 @@ def main() -> int:
                 seed_value=args.seed + 1, on_tick=lambda began: tick.start(),
             )  # fmt: skip
             workers_after = len(worker_pids(server.pid))
+            # Stop the server gracefully first: a request the client gave up on may still be
+            # finishing, and the writes check must see what it finally did.
+            stop_server(server)
             writes = check_writes(results, run_id)
             costs = {}
             if not args.no_profile:
@@ -441,11 +455,7 @@ def main() -> int:
                 ).stdout  # fmt: skip
                 costs = json.loads(out.strip().splitlines()[-1])
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_server(server)
             if not args.keep:
                 _pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
 
