@@ -5,8 +5,10 @@ from ninja import NinjaAPI
 from tianmu.alliances.api import router as alliances_router
 from tianmu.commerce.api import router as commerce_router
 from tianmu.core.api import api_auth, register_error_handlers
+from tianmu.core.api_changes import router as changes_router
 from tianmu.dashboard.api import router as dashboard_router
 from tianmu.employment.api import router as employment_router
+from tianmu.employment.api_people import router as employment_people_router
 from tianmu.events.api import router as events_router
 from tianmu.loans.api import router as loans_router
 from tianmu.projects.api import router as projects_router
@@ -25,7 +27,9 @@ api.add_router("/", alliances_router)
 api.add_router("/", dashboard_router)
 api.add_router("/", projects_router)
 api.add_router("/", commerce_router)
+api.add_router("/", employment_people_router)  # before /people/{id}: /people/search
 api.add_router("/", employment_router)
 api.add_router("/", loans_router)
 api.add_router("/", events_router)
 api.add_router("/", "tianmu.matching.api.router")
+api.add_router("/", changes_router)

@@ -165,6 +165,28 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
 TIANMU_PAGE_SIZE = 25
 TIANMU_API_MAX_LIMIT = 1000
 
+
+def env_count(name: str, default: int) -> int:
+    """Read a positive whole number; anything else is a configuration error."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1; got {raw!r}")
+    return value
+
+
+# Personal data (docs/personal-data.md): how many full values a user may reveal, and how many
+# exact ID-number searches (and refused duplicate registrations) they may make, per hour.
+TIANMU_REVEALS_PER_HOUR = env_count("TIANMU_REVEALS_PER_HOUR", 30)
+TIANMU_ID_SEARCHES_PER_HOUR = env_count("TIANMU_ID_SEARCHES_PER_HOUR", 20)
+# The change log is kept at least this many months (`tianmu prunechanges`, docs/deploy.md).
+TIANMU_CHANGELOG_MIN_MONTHS = 6
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -46,6 +46,13 @@ NAV = [
             ("events:event_list", _("Events"), ALL),
         ],
     ),
+    (
+        _("Audit"),
+        [
+            ("changes:change_list", _("Change log"), {Role.SUPERUSER, Role.ADMIN}),
+            ("employment:access_log", _("Reveal log"), {Role.SUPERUSER, Role.ADMIN}),
+        ],
+    ),
 ]
 
 

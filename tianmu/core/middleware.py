@@ -8,15 +8,19 @@ from tianmu.core.context import Actor, _actor
 
 
 class RequestIdMiddleware:
-    """Give every request an id (kept from X-Request-ID when a proxy sent a sane one)."""
+    """Give every request an id of our own, sent back as `X-Request-ID`.
+
+    An `X-Request-ID` the client sent is ignored: the change log's request id must say which
+    request of ours made a change, and a client choosing it could make its changes look like
+    part of someone else's request (or hide them behind a reused id). Correlate with a proxy
+    by logging the id we send back.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        ok = incoming and len(incoming) <= 64 and incoming.replace("-", "").isalnum()
-        request.id = incoming if ok else uuid.uuid4().hex
+        request.id = uuid.uuid4().hex
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response

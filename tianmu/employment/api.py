@@ -2,7 +2,8 @@
 
 Personal data: `id_number` and `phone` are always masked in responses; the full value comes
 only from `POST /people/{id}/reveal`, for programme admins and the person's village cadre,
-and every reveal is logged (docs/personal-data.md).
+and every reveal is logged and rate-limited (docs/personal-data.md). Exact ID-number search
+and the access log are in `api_people.py`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
 from tianmu.core.api import (
@@ -62,12 +64,17 @@ def _money_payload(data: dict, *names: str) -> dict:
 
 @router.post(
     "/people/{int:pk}/reveal",
-    response={200: RevealOut, 403: dict},
-    summary="Show a person's full ID number or phone (admins and their village cadre; logged)",
+    response={200: RevealOut, 403: dict, 429: dict},
+    summary="Show a person's full ID number or phone (admins and their village cadre; "
+    "logged, rate-limited)",
 )
-def person_reveal_value(request, pk: int, payload: RevealIn):
+def person_reveal_value(request, pk: int, payload: RevealIn, response: HttpResponse):
     from django.core.exceptions import PermissionDenied
+    from django.utils.cache import add_never_cache_headers
 
+    from tianmu.employment.services import RateLimited
+
+    add_never_cache_headers(response)  # the answer holds the full value: never stored
     user = user_of(request)
     person = get_visible_or_404(user, Person, pk)
     try:
@@ -75,6 +82,8 @@ def person_reveal_value(request, pk: int, payload: RevealIn):
     except PermissionDenied as exc:
         # The person is visible, so saying “not allowed” leaks nothing; a 404 would mislead.
         return Status(403, {"detail": str(exc)})
+    except RateLimited as exc:
+        return Status(429, {"detail": str(exc)})
     return {"field": payload.field, "value": value}
 
 

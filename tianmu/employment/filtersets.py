@@ -6,7 +6,6 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tianmu.core.crypto import keyed_hash
 from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
 from tianmu.core.period_filters import add_period_filters, period_of
 from tianmu.core.periods import Period
@@ -14,10 +13,11 @@ from tianmu.core.workflow import ConfirmationStatus
 from tianmu.employment.choices import (
     EmploymentType,
     PayBasis,
+    PersonalField,
     WorkshopKind,
     WorkshopStatus,
 )
-from tianmu.employment.models import Person, Placement, Position, Workshop, normalize_id_number
+from tianmu.employment.models import Person, PersonalDataAccess, Placement, Position, Workshop
 from tianmu.employment.selectors import counted_placements
 
 
@@ -60,8 +60,10 @@ class PositionFilterSet(SearchFilterSet):
 
 
 class PersonFilterSet(SearchFilterSet):
-    """`q` searches names and households, or finds a person by their full ID number (through
-    its keyed hash: the number itself is never searchable)."""
+    """`q` searches names and households only. It never matches ID numbers or phones: a query
+    string ends up in URLs, logs and browser history, and an exact-number filter that anyone
+    who sees the masked list may use confirms the full number in a few guesses. Exact search
+    by ID number is `POST /api/v1/people/search` (docs/personal-data.md)."""
 
     search_fields = ("name", "household")
     village = django_filters.NumberFilter(field_name="village_id", label=_("Village"))
@@ -75,12 +77,6 @@ class PersonFilterSet(SearchFilterSet):
     class Meta:
         model = Person
         fields = ["low_income", "is_example"]
-
-    def search(self, queryset, name, value):
-        number = normalize_id_number(value)
-        if len(number) == 18 and number[:17].isdigit():
-            return queryset.filter(id_number_hash=keyed_hash(number))
-        return super().search(queryset, name, value)
 
     def filter_employed(self, queryset, name, value):
         return queryset  # applied in filter_queryset, where the period is known
@@ -125,3 +121,22 @@ class PlacementFilterSet(SearchFilterSet):
 
 
 add_period_filters(PlacementFilterSet)
+
+
+class PersonalDataAccessFilterSet(django_filters.FilterSet):
+    """The reveal log (reveals, ID-number searches, refused duplicates): `user` is a user
+    name, `from`/`to` dates of the access."""
+
+    user = django_filters.CharFilter(field_name="user_name", label=_("User"))
+    person = django_filters.NumberFilter(field_name="person_id", label=_("Person"))
+    action = django_filters.ChoiceFilter(
+        choices=PersonalDataAccess.Action.choices, label=_("Action")
+    )
+    field = django_filters.ChoiceFilter(choices=PersonalField.choices, label=_("Field"))
+
+    class Meta:
+        model = PersonalDataAccess
+        fields = ["action", "field"]
+
+
+add_period_filters(PersonalDataAccessFilterSet, field="time__date")

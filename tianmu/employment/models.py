@@ -35,6 +35,7 @@ from tianmu.employment.choices import (
 from tianmu.registry.choices import AreaLevel, OrganizationKind
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+ID_NUMBER_ONCE = "person_id_number_once"
 
 
 def normalize_id_number(value: str) -> str:
@@ -218,7 +219,7 @@ class Person(ChangeLoggedModel):
             models.UniqueConstraint(
                 fields=["id_number_hash"],
                 condition=~Q(id_number_hash=""),
-                name="person_id_number_once",
+                name=ID_NUMBER_ONCE,
                 violation_error_message=_("A person with this ID number is already registered."),
             )
         ]
@@ -260,6 +261,15 @@ class Person(ChangeLoggedModel):
             errors["gender"] = _("The gender does not match the ID number.")
         if errors:
             raise ValidationError(errors)
+
+    def get_constraints(self):
+        # The duplicate-number check needs the acting user (what may they be told about a
+        # person outside their scope?), so `person_save` makes it; the database constraint
+        # stays as the backstop.
+        return [
+            (model, [c for c in constraints if c.name != ID_NUMBER_ONCE])
+            for model, constraints in super().get_constraints()
+        ]
 
     def save(self, *args, **kwargs):
         # The hash must follow the number even when a caller skipped full_clean().
@@ -411,7 +421,18 @@ class PersonalDataAccessQuerySet(models.QuerySet):
 
 
 class PersonalDataAccess(models.Model):
-    """One viewing of a person's full ID number or phone: who, when, which person and field."""
+    """One use of a person's full personal data: who, when, what and (where known) whom.
+
+    A reveal (a full value shown), an exact ID-number search (the person found, or none), or
+    a refused registration of a number that belongs to someone outside the user's scope (no
+    person recorded: the log must not tell the user's own admins about another county).
+    The rows are also the rate limiter's memory (`services.ensure_within_limit`).
+    """
+
+    class Action(models.TextChoices):
+        REVEAL = "reveal", _("Reveal")
+        SEARCH = "search", _("ID-number search")
+        DUPLICATE = "duplicate", _("Registration of a number registered elsewhere")
 
     time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -424,8 +445,16 @@ class PersonalDataAccess(models.Model):
     )
     user_name = models.CharField(_("user name"), max_length=150)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    action = models.CharField(
+        _("action"), max_length=10, choices=Action.choices, default=Action.REVEAL
+    )
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="data_accesses"
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="data_accesses",
     )
     field = models.CharField(_("field"), max_length=12, choices=PersonalField.choices)
 
@@ -433,11 +462,13 @@ class PersonalDataAccess(models.Model):
 
     class Meta:
         ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["user", "action", "time"])]
         verbose_name = _("personal-data access")
         verbose_name_plural = _("personal-data accesses")
 
     def __str__(self) -> str:
-        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.field} #{self.person_id}"
+        who = f"#{self.person_id}" if self.person_id else "—"
+        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.field} {who}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -3,7 +3,8 @@
 Area roles see what lies in their area (a workshop by its linked villages or its town, a
 person by their village). An enterprise sees its own workshops and their placements, and the
 villagers of the villages its workshops are linked to (it needs them to report placements).
-Banks see none of it. Personal-data access logs are for programme admins only.
+Banks see none of it. Personal-data access logs are for programme admins only: the uses of
+their county's people and those made by their county's users.
 """
 
 from __future__ import annotations
@@ -102,9 +103,19 @@ register(
     editable=lambda s: Q(placement__in=Placement.objects.filter(placement_editable(s))),
     creators=PLACEMENT_CREATORS,
 )
+
+
+def access_visible(scope: Scope) -> Q:
+    """Programme admins read the uses of their county's people and by their county's users
+    (a search that found no one, or a refused duplicate, has no person)."""
+    if scope.role != Role.ADMIN:
+        return NOTHING
+    return scope.area_q("person__village__area") | scope.area_q("user__scope_area")
+
+
 register(
     PersonalDataAccess,
-    visible=lambda s: s.area_q("person__village__area") if s.role == Role.ADMIN else NOTHING,
+    visible=access_visible,
     editable=lambda s: NOTHING,
     creators=set(),
 )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tianmu.employment import views
+from tianmu.employment import views, views_people
 from tianmu.employment.resources import PEOPLE, PLACEMENTS, POSITIONS, WORKSHOPS
 
 app_name = "employment"
@@ -11,7 +11,9 @@ urlpatterns = [
         detail=views.WorkshopDetailView, history=views.WorkshopHistoryView, without=("delete",)
     ),
     *POSITIONS.urls(detail=views.PositionDetailView, without=("delete",)),
-    *PEOPLE.urls(detail=views.PersonDetailView, without=("delete",)),
+    *PEOPLE.urls(list=views.PersonListView, detail=views.PersonDetailView, without=("delete",)),
+    path("people/search/", views_people.PersonIdSearchView.as_view(), name="person_search"),
+    path("reveals/", views_people.AccessLogView.as_view(), name="access_log"),
     path("people/<int:pk>/reveal/", views.PersonRevealView.as_view(), name="person_reveal"),
     *PLACEMENTS.urls(
         detail=views.PlacementDetailView, history=views.PlacementHistoryView, without=("delete",)

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -22,6 +23,7 @@ from tianmu.core.services import NotFound
 from tianmu.core.views import (
     ObjectDetailView,
     ObjectHistoryView,
+    ObjectListView,
     can_edit_object,
 )
 from tianmu.core.workflow import record_confirm, record_dispute
@@ -32,6 +34,7 @@ from tianmu.employment.forms import (
 from tianmu.employment.models import MonthlyEarning, Person, Placement, Position, Workshop
 from tianmu.employment.selectors import person_earnings_by_year
 from tianmu.employment.services import (
+    RateLimited,
     earning_record,
     may_reveal,
     person_reveal,
@@ -93,6 +96,10 @@ class PositionDetailView(ObjectDetailView):
 # --- People -----------------------------------------------------------------------------------
 
 
+class PersonListView(ObjectListView):
+    template_name = "employment/person_list.html"  # links to ID-number search, reveal log
+
+
 class PersonDetailView(ObjectDetailView):
     model = Person
     detail_fields = (
@@ -131,13 +138,15 @@ class PersonRevealView(PersonDetailView):
             value = person_reveal(
                 user=request.user, person=person, field=form.cleaned_data["field"]
             )
-        except PermissionDenied as exc:
+        except (PermissionDenied, RateLimited) as exc:
             messages.error(request, str(exc))
             return redirect_to(request, reverse("employment:person_detail", args=[person.pk]))
         except NotFound as exc:
             raise Http404 from exc
         self.revealed = {"field": form.cleaned_data["field"], "value": value}
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        add_never_cache_headers(response)  # the page holds the full value: never stored
+        return response
 
 
 # --- Placements -------------------------------------------------------------------------------
