@@ -34,7 +34,7 @@ from tianmu.registry.forms import (
     VillageIncomeForm,
 )
 from tianmu.registry.models import Area, ChamberMembership, Organization, Village, VillageIncome
-from tianmu.registry.services import village_delete, village_save
+from tianmu.registry.services import organization_save, village_delete, village_save
 
 router = Router(tags=["registry"])
 
@@ -336,8 +336,8 @@ def _organization_detail(user, pk: int) -> Organization:
 
 
 def _organization_save(user, form) -> Organization:
-    m2m = {"service_area": form.cleaned_data.get("service_area") or []}
-    return object_save(user=user, instance=form.instance, m2m=m2m)
+    service_area = form.cleaned_data.get("service_area") or []
+    return organization_save(user=user, organization=form.instance, service_area=service_area)
 
 
 @router.get(

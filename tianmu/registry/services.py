@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from tianmu.core.context import attributed_to
-from tianmu.core.scoping import can_create
-from tianmu.core.services import NotFound, ensure_editable, object_delete
-from tianmu.registry.models import Area, Village
+from tianmu.core.scoping import can_create, scope_for
+from tianmu.core.services import NotFound, ensure_editable, object_delete, object_save
+from tianmu.registry.models import Area, Organization, Village
 
 
 def village_save(*, user, village: Village, area: Area) -> Village:
@@ -39,3 +41,28 @@ def village_delete(*, user, village: Village) -> None:
         area = village.area
         object_delete(user=user, instance=village)
         object_delete(user=user, instance=area)
+
+
+def registering_area(user, organization: Organization) -> Area | None:
+    """The area a new organisation is registered to: the creating user's area; for a
+    superuser (no area), the county of the home town, if any."""
+    scope = scope_for(user)
+    if scope.is_area:
+        return scope.area
+    if organization.home_town_id:
+        town = organization.home_town
+        return Area.objects.filter(pk__in=town.ancestor_ids(), level="county").first()
+    return None
+
+
+def organization_save(
+    *, user, organization: Organization, service_area: Iterable[Area] | None = None
+) -> Organization:
+    """Create or update an organisation. A new one belongs to the area that registers it
+    (`registered_area`, ADR 0002): its staff keep the record, other counties do not see it
+    unless it serves in their programmes."""
+    with transaction.atomic():
+        if organization._state.adding:  # forms cannot set it (editable=False), edits keep it
+            organization.registered_area = registering_area(user, organization)
+        m2m = {"service_area": list(service_area or [])}
+        return object_save(user=user, instance=organization, m2m=m2m)

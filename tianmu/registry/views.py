@@ -36,7 +36,7 @@ from tianmu.registry.forms import (
     VillageIncomeForm,
 )
 from tianmu.registry.models import Area, ChamberMembership, Organization, Village, VillageIncome
-from tianmu.registry.services import village_save
+from tianmu.registry.services import organization_save, village_save
 from tianmu.registry.tables import AreaTable, OrganizationTable, VillageTable
 
 # --- Areas ------------------------------------------------------------------------------------
@@ -319,6 +319,13 @@ class ChamberMemberAddView(LoginRequiredMixin, View):
 class OrganizationEditView(ObjectEditView):
     model = Organization
     form_class = OrganizationForm
+
+    def save(self, form):
+        return organization_save(
+            user=self.request.user,
+            organization=form.instance,
+            service_area=form.cleaned_data.get("service_area") or [],
+        )
 
     def adjust_form(self, form):
         for name, kind in KIND_FIELDS.items():
