@@ -7,7 +7,8 @@
 - **Review** (`Reviewable`): village-entered records go draft → submitted → approved, or back
   to returned with a reason, and can be resubmitted.
 - **Period lock** (`PeriodLock`): a programme admin locks a month of a county; records dated in
-  a locked month are read-only for everyone.
+  a locked month are read-only for everyone. `check_period_lock` is the one check, run by every
+  write path (`object_save`, `object_delete`, confirm, dispute, review, `bulk_create_logged`).
 
 A model opts in by inheriting the mixin and implementing `side_of(user)` (Confirmable) and
 `workflow_date()` / `workflow_area()` (for the period lock). Services call the functions here;
@@ -173,6 +174,21 @@ def ensure_period_open(*, date: datetime.date | None, area) -> None:
         )
 
 
+def check_period_lock(instance) -> None:
+    """The one period-lock check every write path runs (`object_save` before and after the
+    change, `object_delete`, confirm, dispute, review, `bulk_create_logged`).
+
+    A model opts in by declaring its date and area: `workflow_date()` (the date that places
+    the record in a month) and `workflow_area()` (the area whose county may lock it).
+    """
+    if not hasattr(instance, "workflow_date"):
+        return
+    date = instance.workflow_date()
+    if date is None:
+        return
+    ensure_period_open(date=date, area=instance.workflow_area())
+
+
 def ensure_record_writable(obj) -> None:
     """The common guard for updates: not confirmed (locked) and not in a locked month."""
     if isinstance(obj, Confirmable) and obj.pk and obj.is_locked:
@@ -199,8 +215,7 @@ def record_confirm(*, user, obj: Confirmable) -> Confirmable:
         _counterparty(user, obj)
         if obj.confirmation == ConfirmationStatus.CONFIRMED:
             raise ValidationError(_("This record is already confirmed."))
-        if hasattr(obj, "workflow_date"):
-            ensure_period_open(date=obj.workflow_date(), area=obj.workflow_area())
+        check_period_lock(obj)
         obj.confirmation = ConfirmationStatus.CONFIRMED
         obj.confirmed_by = user
         obj.confirmed_at = timezone.now()
@@ -229,6 +244,7 @@ def record_dispute(*, user, obj: Confirmable, reason: str) -> Confirmable:
             raise ValidationError(
                 _("This record is confirmed and locked; enter a correction instead.")
             )
+        check_period_lock(obj)
         obj.confirmation = ConfirmationStatus.DISPUTED
         obj.dispute_reason = reason[:300]
         obj.confirmed_by = user
@@ -295,8 +311,7 @@ def _review(*, user, obj, to, allowed_from, reviewer=False, note=""):
                 _("A record that is “%(status)s” cannot move to “%(to)s”.")
                 % {"status": obj.get_review_status_display(), "to": ReviewStatus(to).label}
             )
-        if hasattr(obj, "workflow_date"):
-            ensure_period_open(date=obj.workflow_date(), area=obj.workflow_area())
+        check_period_lock(obj)
         obj.review_status = to
         fields = ["review_status", "last_updated"]
         if reviewer:
