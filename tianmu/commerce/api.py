@@ -225,6 +225,7 @@ class CallOffOut(Schema):
     date: datetime.date
     quantity: Money
     note: str
+    override_reason: str
 
 
 class CallOffIn(Schema):
@@ -232,6 +233,7 @@ class CallOffIn(Schema):
     date: datetime.date | None = None
     quantity: Decimal | None = None
     note: str | None = None
+    override_reason: str | None = None
 
 
 class DeliveryOut(ConfirmableOut):
