@@ -47,7 +47,9 @@ router = Router(tags=["loans"])
 # --- Schemas ----------------------------------------------------------------------------------
 
 
-class ProductOut(Schema):
+class LoanProductOut(Schema):
+    # Not "ProductOut": OpenAPI names components after the class, and commerce's catalogue
+    # product has that name; two classes of one name showed /products with this schema.
     id: int
     bank: Ref
     name: str
@@ -244,7 +246,7 @@ def _products(user):
 
 @router.get(
     "/loan-products",
-    response=Page[ProductOut],
+    response=Page[LoanProductOut],
     openapi_extra=filter_parameters(LoanProductFilterSet),
     summary="List loan products",
 )
@@ -252,12 +254,12 @@ def product_list(request, page: Query[PageParams]):
     return paginate(filtered(request, LoanProductFilterSet, _products(user_of(request))), page)
 
 
-@router.get("/loan-products/{int:pk}", response=ProductOut, summary="Get a loan product")
+@router.get("/loan-products/{int:pk}", response=LoanProductOut, summary="Get a loan product")
 def product_detail(request, pk: int):
     return get_visible_or_404(user_of(request), _products(user_of(request)), pk)
 
 
-@router.post("/loan-products", response={201: ProductOut}, summary="Create a loan product")
+@router.post("/loan-products", response={201: LoanProductOut}, summary="Create a loan product")
 def product_create(request, payload: ProductIn):
     user = user_of(request)
     ensure_can_create(user, LoanProduct)
@@ -266,7 +268,7 @@ def product_create(request, payload: ProductIn):
     return Status(201, _products(user).get(pk=product.pk))
 
 
-@router.patch("/loan-products/{int:pk}", response=ProductOut, summary="Change a loan product")
+@router.patch("/loan-products/{int:pk}", response=LoanProductOut, summary="Change a loan product")
 def product_update(request, pk: int, payload: ProductIn):
     user = user_of(request)
     product = get_editable_or_404(user, LoanProduct, pk)
