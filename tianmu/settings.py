@@ -123,7 +123,10 @@ except Exception as exc:  # dj-database-url raises several kinds; all mean a bad
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A writer that finds the database locked waits up to 20 s (busy timeout) instead of
+    # failing; IMMEDIATE takes the write lock at BEGIN, so a transaction that reads and then
+    # writes never meets a lock it cannot wait for (SQLite's deadlock answer comes at once).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

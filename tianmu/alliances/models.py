@@ -174,6 +174,19 @@ class AllianceMember(ChangeLoggedModel, DateRangeMixin):
 
     class Meta:
         ordering = ["alliance", "role", "start", "id"]
+        # Backstops for the rules clean() checks (ADR 0010): one open-ended membership of an
+        # organisation per alliance on every database; on PostgreSQL, migration 0002 adds an
+        # exclusion constraint on overlapping date ranges.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "organization"],
+                condition=Q(end__isnull=True),
+                name="alliance_member_one_open_term",
+                violation_error_message=_(
+                    "This organisation is already an open-ended member of this alliance."
+                ),
+            )
+        ]
         verbose_name = _("alliance member")
         verbose_name_plural = _("alliance members")
 
@@ -270,6 +283,17 @@ class Pairing(ChangeLoggedModel, DateRangeMixin):
 
     class Meta:
         ordering = ["-start", "id"]
+        # Backstop for the rule clean() checks (ADR 0010): one open-ended pairing per alliance
+        # on every database; on PostgreSQL, migration 0002 adds an exclusion constraint on
+        # overlapping date ranges of one alliance.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance"],
+                condition=Q(end__isnull=True),
+                name="pairing_one_open_term_per_alliance",
+                violation_error_message=_("This alliance already has an open-ended pairing."),
+            )
+        ]
         verbose_name = _("pairing")
         verbose_name_plural = _("pairings")
 

@@ -104,6 +104,7 @@ class CallOffIn(Schema):
     date: datetime.date | None = None
     quantity: Decimal | None = None
     note: str | None = None
+    override_reason: str | None = None
 
 
 class DeliveryIn(Schema):

@@ -101,10 +101,17 @@ class AgreementLineForm(ScopedModelForm):
 
 
 class CallOffForm(forms.Form):
+    """Record a call-off; past the agreed quantity or the term an admin's `override_reason`."""
+
     line = forms.ModelChoiceField(label=_("line"), queryset=AgreementLine.objects.none())
     date = forms.DateField(label=_("date"), widget=DATE)
     quantity = forms.DecimalField(label=_("quantity"), max_digits=12, decimal_places=2)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
+    override_reason = forms.CharField(
+        label=_("override reason (admins, past the agreed quantity or the term)"),
+        max_length=300,
+        required=False,
+    )
 
     def __init__(self, *args, agreement: Agreement, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -275,6 +275,12 @@ class CallOff(ChangeLoggedModel):
     date = models.DateField(_("date"))
     quantity = quantity_field()
     note = models.CharField(_("note"), max_length=200, blank=True)
+    override_reason = models.CharField(
+        _("override reason"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why a programme admin recorded it past the agreed quantity or the term."),
+    )
 
     class Meta:
         ordering = ["-date", "-id"]

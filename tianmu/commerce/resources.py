@@ -237,7 +237,14 @@ AGREEMENTS = Resource(
 CALL_OFF = Shape(
     "CallOffOut",
     CallOff,
-    {"id": None, "line": Val("line_id"), "date": None, "quantity": None, "note": None},
+    {
+        "id": None,
+        "line": Val("line_id"),
+        "date": None,
+        "quantity": None,
+        "note": None,
+        "override_reason": None,
+    },
 )
 
 

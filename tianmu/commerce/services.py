@@ -211,14 +211,61 @@ def call_off_create(
     note: str = "",
     override_reason: str = "",
 ) -> CallOff:
-    agreement = _lock_agreement(agreement)
-    ensure_editable(user, agreement)
-    line = _line_of(agreement, line)
-    call_off = CallOff(agreement=agreement, line=line, date=date, quantity=quantity, note=note)
-    call_off.full_clean()
-    _ensure_open_for(user=user, agreement=agreement, date=date, override_reason=override_reason)
-    ensure_period_open(date=date, area=agreement.village.area)
-    return object_save(user=user, instance=call_off)
+    """An enterprise calls off part of a line. Call-offs are bounded by the line's agreed
+    quantity as deliveries are: past it (or past the term) only a programme admin may record
+    one, with a reason, which is kept on the call-off. The agreement row is locked first, so
+    two concurrent call-offs cannot both fit under the bound."""
+    override_reason = (override_reason or "").strip()
+    with transaction.atomic():
+        agreement = _lock_agreement(agreement)
+        ensure_editable(user, agreement)
+        line = _line_of(agreement, line)
+        call_off = CallOff(
+            agreement=agreement,
+            line=line,
+            date=date,
+            quantity=quantity,
+            note=note,
+            override_reason=override_reason,
+        )
+        call_off.full_clean()
+        _ensure_open_for(user=user, agreement=agreement, date=date, override_reason=override_reason)
+        ensure_period_open(date=date, area=agreement.village.area)
+        ordered = to_money(line.call_offs.aggregate(s=Sum("quantity"))["s"])
+        after = ordered + to_money(call_off.quantity)
+        if after > line.quantity:
+            params = {
+                "product": line.product_name,
+                "after": after,
+                "agreed": line.quantity,
+                "unit": line.unit,
+            }
+            if not _is_admin(user):
+                raise ValidationError(
+                    {
+                        "quantity": ValidationError(
+                            _(
+                                "This call-off brings %(product)s to %(after)s %(unit)s called "
+                                "off, over the agreed %(agreed)s %(unit)s; only a programme "
+                                "admin can record it, with a reason."
+                            )
+                            % params,
+                            code="exceeds_agreed",
+                        )
+                    }
+                )
+            if not override_reason:
+                raise ValidationError(
+                    {
+                        "override_reason": _(
+                            "This call-off brings %(product)s to %(after)s %(unit)s called off, "
+                            "over the agreed %(agreed)s %(unit)s; give a reason to record it "
+                            "anyway."
+                        )
+                        % params
+                    }
+                )
+        return object_save(user=user, instance=call_off)
 
 
 @dataclass

@@ -20,9 +20,15 @@ from tianmu.core.models import ObjectChange, snapshot
 def bulk_create_logged(
     model: type[models.Model], objs: Sequence[models.Model], *, batch_size: int = 2000
 ) -> list[models.Model]:
-    """Insert `objs` (already validated by the caller) and log each as created."""
+    """Insert `objs` (already validated by the caller) and log each as created. Rows dated in
+    a locked month are refused (`check_period_lock`), as in `object_save`."""
     if not objs:
         return []
+    from tianmu.core.workflow import PeriodLock, check_period_lock
+
+    if PeriodLock.objects.exists():  # most databases have no lock: skip the per-row lookups
+        for obj in objs:
+            check_period_lock(obj)
     actor = current_actor()
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     with transaction.atomic():

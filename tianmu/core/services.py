@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from tianmu.core.context import attributed_to
 from tianmu.core.scoping import can_create, editable_by
@@ -65,6 +65,21 @@ def ensure_editable(user, instance: models.Model) -> None:
         raise NotFound()
 
 
+def _save_or_refuse(instance: models.Model) -> None:
+    """Save; a database constraint that fires (a concurrent write got there first, past
+    the checks full_clean ran) becomes a ValidationError instead of a server error."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("This conflicts with a record saved at the same time; reload and try again.")
+        ) from exc
+
+
 @service
 def object_save(
     *,
@@ -78,13 +93,27 @@ def object_save(
     The scope check runs twice: before (may the user change this object at all) and after the
     save inside the same transaction (is the object, as changed, still theirs). The second check
     stops a town officer from creating a village in another town or moving one there; failing
-    it rolls everything back, change log included.
+    it rolls everything back, change log included. The period lock is checked the same way:
+    the record as stored and as changed must both lie in open months.
     """
-    model = type(instance)
-    if instance.pk is None or instance._state.adding:
-        if not can_create(user, model):
-            raise NotFound()
-    else:
+    from tianmu.core.workflow import check_period_lock
+
+    with transaction.atomic(), attributed_to(user):
+        model = type(instance)
+        if instance.pk is None or instance._state.adding:
+            if not can_create(user, model):
+                raise NotFound()
+        else:
+            ensure_editable(user, instance)
+            if hasattr(instance, "workflow_date"):  # the month it is in now must be open too
+                stored = model._default_manager.filter(pk=instance.pk).first()
+                if stored is not None:
+                    check_period_lock(stored)
+        instance.full_clean(exclude=exclude)
+        check_period_lock(instance)
+        _save_or_refuse(instance)
+        for name, values in (m2m or {}).items():
+            getattr(instance, name).set(values)
         ensure_editable(user, instance)
     instance.full_clean(exclude=exclude)
     instance.save()
@@ -101,10 +130,16 @@ def object_delete(*, user, instance: models.Model) -> None:
     from django.db.models import ProtectedError
     from django.utils.translation import gettext as _
 
-    ensure_editable(user, instance)
-    try:
-        instance.delete()
-    except ProtectedError as exc:
-        raise ValidationError(
-            _("“%(obj)s” is still used by other records and cannot be deleted.") % {"obj": instance}
-        ) from exc
+    from tianmu.core.workflow import check_period_lock
+
+    with transaction.atomic(), attributed_to(user):
+        ensure_editable(user, instance)
+        stored = type(instance)._default_manager.filter(pk=instance.pk).first() or instance
+        check_period_lock(stored)
+        try:
+            instance.delete()
+        except ProtectedError as exc:
+            raise ValidationError(
+                _("“%(obj)s” is still used by other records and cannot be deleted.")
+                % {"obj": instance}
+            ) from exc

@@ -75,6 +75,7 @@ def build_world() -> SimpleNamespace:
             partner_kind="financial",
             name="示例农商银行",
             home_town=None,
+            registered_area=w.county,  # no town: county A registered it
             credit_code=None,
             fic_executive=False,
             fic_position="",

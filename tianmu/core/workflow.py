@@ -7,7 +7,8 @@
 - **Review** (`Reviewable`): village-entered records go draft → submitted → approved, or back
   to returned with a reason, and can be resubmitted.
 - **Period lock** (`PeriodLock`): a programme admin locks a month of a county; records dated in
-  a locked month are read-only for everyone.
+  a locked month are read-only for everyone. `check_period_lock` is the one check, run by every
+  write path (`object_save`, `object_delete`, confirm, dispute, review, `bulk_create_logged`).
 
 A model opts in by inheriting the mixin and implementing `side_of(user)` (Confirmable) and
 `workflow_date()` / `workflow_area()` (for the period lock). Services call the functions here;
@@ -172,6 +173,21 @@ def ensure_period_open(*, date: datetime.date | None, area) -> None:
         )
 
 
+def check_period_lock(instance) -> None:
+    """The one period-lock check every write path runs (`object_save` before and after the
+    change, `object_delete`, confirm, dispute, review, `bulk_create_logged`).
+
+    A model opts in by declaring its date and area: `workflow_date()` (the date that places
+    the record in a month) and `workflow_area()` (the area whose county may lock it).
+    """
+    if not hasattr(instance, "workflow_date"):
+        return
+    date = instance.workflow_date()
+    if date is None:
+        return
+    ensure_period_open(date=date, area=instance.workflow_area())
+
+
 def ensure_record_writable(obj) -> None:
     """The common guard for updates: not confirmed (locked) and not in a locked month."""
     if isinstance(obj, Confirmable) and obj.pk and obj.is_locked:
@@ -194,25 +210,25 @@ def _counterparty(user, obj: Confirmable) -> str:
 @service
 def record_confirm(*, user, obj: Confirmable) -> Confirmable:
     """The counter-party confirms a reported (or disputed) record; it is locked from now on."""
-    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-    _counterparty(user, obj)
-    if obj.confirmation == ConfirmationStatus.CONFIRMED:
-        raise ValidationError(_("This record is already confirmed."))
-    if hasattr(obj, "workflow_date"):
-        ensure_period_open(date=obj.workflow_date(), area=obj.workflow_area())
-    obj.confirmation = ConfirmationStatus.CONFIRMED
-    obj.confirmed_by = user
-    obj.confirmed_at = timezone.now()
-    obj.dispute_reason = ""
-    obj.save(
-        update_fields=[
-            "confirmation",
-            "confirmed_by",
-            "confirmed_at",
-            "dispute_reason",
-            "last_updated",
-        ]
-    )
+    with transaction.atomic(), attributed_to(user):
+        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+        _counterparty(user, obj)
+        if obj.confirmation == ConfirmationStatus.CONFIRMED:
+            raise ValidationError(_("This record is already confirmed."))
+        check_period_lock(obj)
+        obj.confirmation = ConfirmationStatus.CONFIRMED
+        obj.confirmed_by = user
+        obj.confirmed_at = timezone.now()
+        obj.dispute_reason = ""
+        obj.save(
+            update_fields=[
+                "confirmation",
+                "confirmed_by",
+                "confirmed_at",
+                "dispute_reason",
+                "last_updated",
+            ]
+        )
     return obj
 
 
@@ -220,25 +236,29 @@ def record_confirm(*, user, obj: Confirmable) -> Confirmable:
 def record_dispute(*, user, obj: Confirmable, reason: str) -> Confirmable:
     """The counter-party disputes a reported record, with a reason."""
     reason = (reason or "").strip()
-    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-    _counterparty(user, obj)
-    if not reason:
-        raise ValidationError({"reason": _("Say why you dispute this record.")})
-    if obj.confirmation == ConfirmationStatus.CONFIRMED:
-        raise ValidationError(_("This record is confirmed and locked; enter a correction instead."))
-    obj.confirmation = ConfirmationStatus.DISPUTED
-    obj.dispute_reason = reason[:300]
-    obj.confirmed_by = user
-    obj.confirmed_at = timezone.now()
-    obj.save(
-        update_fields=[
-            "confirmation",
-            "dispute_reason",
-            "confirmed_by",
-            "confirmed_at",
-            "last_updated",
-        ]
-    )
+    with transaction.atomic(), attributed_to(user):
+        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+        _counterparty(user, obj)
+        if not reason:
+            raise ValidationError({"reason": _("Say why you dispute this record.")})
+        if obj.confirmation == ConfirmationStatus.CONFIRMED:
+            raise ValidationError(
+                _("This record is confirmed and locked; enter a correction instead.")
+            )
+        check_period_lock(obj)
+        obj.confirmation = ConfirmationStatus.DISPUTED
+        obj.dispute_reason = reason[:300]
+        obj.confirmed_by = user
+        obj.confirmed_at = timezone.now()
+        obj.save(
+            update_fields=[
+                "confirmation",
+                "dispute_reason",
+                "confirmed_by",
+                "confirmed_at",
+                "last_updated",
+            ]
+        )
     return obj
 
 
@@ -281,29 +301,29 @@ def _review(*, user, obj, to, allowed_from, reviewer=False, note=""):
     from tianmu.accounts.choices import Role
     from tianmu.core.services import ensure_editable
 
-    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-    # Reviewers are programme staff: admins (and superusers) who may edit the record.
-    is_staff = user.is_superuser or user.role in (Role.ADMIN, Role.SUPERUSER)
-    if reviewer and not is_staff:
-        if visible_to(user, type(obj)).filter(pk=obj.pk).exists():
-            raise ValidationError(_("Only programme staff review records."))
-        raise NotFound()
-    ensure_editable(user, obj)
-    if obj.review_status not in allowed_from:
-        raise ValidationError(
-            _("A record that is “%(status)s” cannot move to “%(to)s”.")
-            % {"status": obj.get_review_status_display(), "to": ReviewStatus(to).label}
-        )
-    if hasattr(obj, "workflow_date"):
-        ensure_period_open(date=obj.workflow_date(), area=obj.workflow_area())
-    obj.review_status = to
-    fields = ["review_status", "last_updated"]
-    if reviewer:
-        obj.reviewed_by = user
-        obj.reviewed_at = timezone.now()
-        obj.review_note = note
-        fields += ["reviewed_by", "reviewed_at", "review_note"]
-    obj.save(update_fields=fields)
+    with transaction.atomic(), attributed_to(user):
+        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+        # Reviewers are programme staff: admins (and superusers) who may edit the record.
+        is_staff = user.is_superuser or user.role in (Role.ADMIN, Role.SUPERUSER)
+        if reviewer and not is_staff:
+            if visible_to(user, type(obj)).filter(pk=obj.pk).exists():
+                raise ValidationError(_("Only programme staff review records."))
+            raise NotFound()
+        ensure_editable(user, obj)
+        if obj.review_status not in allowed_from:
+            raise ValidationError(
+                _("A record that is “%(status)s” cannot move to “%(to)s”.")
+                % {"status": obj.get_review_status_display(), "to": ReviewStatus(to).label}
+            )
+        check_period_lock(obj)
+        obj.review_status = to
+        fields = ["review_status", "last_updated"]
+        if reviewer:
+            obj.reviewed_by = user
+            obj.reviewed_at = timezone.now()
+            obj.review_note = note
+            fields += ["reviewed_by", "reviewed_at", "review_note"]
+        obj.save(update_fields=fields)
     return obj
 
 

@@ -369,6 +369,7 @@ def build_organizations(ctx: DemoContext) -> None:
             fic_executive=True,
             fic_position=row["fic_position"],
             is_example=False,
+            registered_area=county,  # the demo's organisations are Lin'an's records
         )
         enterprises.append(org)
     invented = invented_enterprises()
@@ -384,6 +385,7 @@ def build_organizations(ctx: DemoContext) -> None:
             fic_executive=True,
             fic_position=row["fic_position"],
             is_example=True,
+            registered_area=county,
         )
         enterprises.append(org)
 
@@ -395,6 +397,7 @@ def build_organizations(ctx: DemoContext) -> None:
             {"kind": OrganizationKind.CHAMBER, "name": f"{town_name}商会"},
             home_town=towns[town_name],
             is_example=True,
+            registered_area=county,
         )
     # Invented enterprises based in a town belong to its chamber (属地商会会员企业).
     chamber_by_town = {c.home_town_id: c for c in chambers.values()}
@@ -410,6 +413,7 @@ def build_organizations(ctx: DemoContext) -> None:
             {"kind": OrganizationKind.PARTNER, "name": name},
             partner_kind=kind,
             is_example=True,
+            registered_area=county,
             m2m={"service_area": [county]},
         )
         partners[kind].append(org)

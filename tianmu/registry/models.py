@@ -272,6 +272,19 @@ class Organization(ChangeLoggedModel):
         default=False,
         help_text=_("Demo data whose name is invented, not a real organisation."),
     )
+    # Who owns the record: the area of the user who registered it (set by the service, never
+    # by the client). Without it an organisation with no home town would belong to no one,
+    # or, as it once did, to every county (ADR 0002).
+    registered_area = models.ForeignKey(
+        Area,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("The area whose staff registered the organisation; they keep its record."),
+    )
 
     class Meta:
         ordering = ["kind", "name"]

@@ -12,7 +12,7 @@ from tianmu.core.resources import Many, Nest, Resource, Shape, Val
 from tianmu.registry.filtersets import AreaFilterSet, OrganizationFilterSet, VillageFilterSet
 from tianmu.registry.forms import AreaForm, OrganizationForm, VillageForm
 from tianmu.registry.models import Area, ChamberMembership, Organization, Village, VillageIncome
-from tianmu.registry.services import village_delete, village_save
+from tianmu.registry.services import organization_save, village_delete, village_save
 from tianmu.registry.tables import AreaTable, OrganizationTable, VillageTable
 
 # --- Shapes that other apps nest ------------------------------------------------------------
@@ -208,6 +208,11 @@ ORGANIZATIONS = Resource(
     table=OrganizationTable,
     natural_key=("credit_code",),
     base_queryset=lambda user: Organization.objects.select_related("home_town"),
+    save=lambda user, form: organization_save(
+        user=user,
+        organization=form.instance,
+        service_area=form.cleaned_data.get("service_area") or [],
+    ),
     labels={
         "list": "List organisations",
         "detail": "Get an organisation with its chamber memberships",

@@ -50,7 +50,16 @@ def area_editable(scope: Scope) -> Q:
     return NOTHING
 
 
+def _organization_own(scope: Scope) -> Q:
+    """Organisations that belong to the user's area: registered by it, or based in it."""
+    return scope.area_q("registered_area") | scope.area_q("home_town")
+
+
 def organization_visible(scope: Scope) -> Q:
+    """Organisations see themselves and their fellow alliance members; village cadres the
+    members of their village's alliances; other area staff what belongs to their area, what
+    works there (pairings, service area) and, for county staff, what serves in their
+    programmes. An organisation without a home town is not everyone's (ADR 0002)."""
     if scope.is_org:
         return Q(pk=scope.organization.pk) | Q(
             alliance_memberships__alliance__members__organization=scope.organization
@@ -58,7 +67,7 @@ def organization_visible(scope: Scope) -> Q:
     if scope.role == Role.VILLAGE:
         return Q(alliance_memberships__alliance__pairings__village__area=scope.area)
     in_area = (
-        scope.area_q("home_town")
+        _organization_own(scope)
         | Q(
             alliance_memberships__alliance__pairings__village__area__path__startswith=(
                 scope.area.subtree_prefix()
@@ -68,20 +77,19 @@ def organization_visible(scope: Scope) -> Q:
         | scope.area_q("service_area")
     )
     if scope.role in (Role.ADMIN, Role.LEADER):
-        # County staff also see what their programmes use and what has no town on record.
-        in_area |= Q(alliance_memberships__alliance__program__county=scope.area) | Q(
-            home_town__isnull=True
-        )
+        # County staff also see what their programmes use.
+        in_area |= Q(alliance_memberships__alliance__program__county=scope.area)
     return in_area
 
 
 def organization_editable(scope: Scope) -> Q:
+    """An organisation's own users keep their record; admins and town officers keep what
+    belongs to their area. Serving in a programme or an area shows a record, never hands it
+    over."""
     if scope.is_org:
         return Q(pk=scope.organization.pk)
-    if scope.role == Role.ADMIN:
-        return organization_visible(scope)
-    if scope.role == Role.TOWN:
-        return scope.area_q("home_town")
+    if scope.role in (Role.ADMIN, Role.TOWN):
+        return _organization_own(scope)
     return NOTHING
 
 

@@ -177,3 +177,21 @@ def test_activation_requires_the_rules(world):
     a1.status = "active"
     object_save(user=admin, instance=a1)
     assert Alliance.objects.get(pk=world.a1.pk).status == "active"
+
+
+def test_the_database_keeps_one_open_term_per_alliance(world):
+    """Partial unique indexes, on SQLite and PostgreSQL alike: a write that skips clean()
+    still cannot open a second open-ended pairing or membership."""
+    from django.db import IntegrityError, transaction
+
+    from tianmu.core.context import acting_as
+
+    with acting_as(username="test-setup"):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Pairing.objects.create(alliance=world.a1, village=world.v1b, start=D(2030, 1, 1))
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AllianceMember.objects.create(
+                alliance=world.a1, organization=world.bank, role="partner", start=D(2030, 1, 1)
+            )
+    assert world.a1.pairings.count() == 1
+    assert world.a1.members.filter(organization=world.bank).count() == 1

@@ -43,6 +43,14 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     employees = 200
     fic_executive = True
     fic_position = "executive"
+    # Registered by its home town's county, as the data migration and a superuser's create do.
+    registered_area = factory.LazyAttribute(
+        lambda o: (
+            Area.objects.filter(pk__in=o.home_town.ancestor_ids(), level="county").first()
+            if o.home_town
+            else None
+        )
+    )
 
 
 class ChamberMembershipFactory(factory.django.DjangoModelFactory):

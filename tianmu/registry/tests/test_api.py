@@ -81,8 +81,8 @@ VISIBLE = {
         "village": A1_MEMBERS,
         "enterprise": A1_MEMBERS,
         "bank": A1_MEMBERS,
-        "o_admin": ["e_b", "bank_b", "bank"],  # bank has no town: county staff see it
-        "o_leader": ["e_b", "bank_b", "bank"],
+        "o_admin": ["e_b", "bank_b"],  # bank has no town but county A registered it
+        "o_leader": ["e_b", "bank_b"],
         "o_town": ["e_other", "c2"],
         "o_village": [],
         "o_enterprise": ["e_b", "bank_b"],
