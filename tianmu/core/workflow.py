@@ -21,11 +21,12 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from tianmu.core.context import attributed_to
 from tianmu.core.models import ChangeLoggedModel
 from tianmu.core.scoping import visible_to
 from tianmu.core.services import NotFound, service
