@@ -21,6 +21,11 @@ from tianmu.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _pages_in_english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
 PASSWORD = "pw-for-tests-1"
 HOME = "/"
 
@@ -41,7 +46,7 @@ def code_for(device: TOTPDevice, offset: int = 0) -> str:
 # --- Lockout (django-axes) ---------------------------------------------------------------------
 
 
-def test_after_five_wrong_passwords_the_right_one_is_refused_too(world, client):
+def test_after_five_wrong_passwords_the_right_one_is_refused_too(world, client, settings):
     user = world.users["town"]
     for _ in range(5):
         response = sign_in(client, user.username, "wrong-password-123")
@@ -53,6 +58,8 @@ def test_after_five_wrong_passwords_the_right_one_is_refused_too(world, client):
     assert response.status_code == 429
     assert "Sign-in locked" in response.content.decode()
     assert signed_in_as(client) is None
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "登录已锁定" in sign_in(client, user.username, PASSWORD).content.decode()
 
 
 def test_the_lock_is_per_username_and_a_success_before_it_resets_the_count(world, client):

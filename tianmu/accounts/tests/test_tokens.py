@@ -21,6 +21,11 @@ from tianmu.core.models import ObjectChange
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _pages_in_english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def apitoken(*args) -> str:
     out = StringIO()
     call_command("apitoken", *args, stdout=out)
