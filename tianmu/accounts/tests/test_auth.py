@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 def _pages_in_english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
+
 PASSWORD = "pw-for-tests-1"
 HOME = "/"
 
