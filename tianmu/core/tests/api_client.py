@@ -31,6 +31,9 @@ def quiet_token(user) -> str:
                 key_hash=token_hash(key),
                 prefix=key[:8],
                 expires=timezone.now() + datetime.timedelta(days=1),
+                # Marked as just used, so the at-most-every-5-minutes "last used" write does
+                # not land inside a test's query count.
+                last_used=timezone.now(),
             )
         ]
     )
