@@ -23,3 +23,26 @@ def _english_by_default(settings):
 def _fast_password_hashing(settings):
     """PBKDF2 costs ~0.2 s a user; the test world makes a dozen. Not used outside tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a complete sign-in: for a user with a confirmed
+    TOTP device that includes its code (as `django_otp.login` records it in the session).
+    Production is unchanged; tests of the second factor log in with the real views."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

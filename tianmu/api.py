@@ -1,10 +1,10 @@
 """The django-ninja root: mounts each app's `api.py` router under /api/v1/ (docs/api.md)."""
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from tianmu.alliances.api import router as alliances_router
 from tianmu.commerce.api import router as commerce_router
-from tianmu.core.api import api_auth, register_error_handlers
+from tianmu.core.api import api_auth, docs_access, register_error_handlers
 from tianmu.core.api_changes import router as changes_router
 from tianmu.dashboard.api import router as dashboard_router
 from tianmu.employment.api import router as employment_router
@@ -20,6 +20,10 @@ api = NinjaAPI(
     description="Enterprise–village common-prosperity alliances (天目共富联盟). See docs/api.md.",
     urls_namespace="api",
     auth=api_auth,
+    # Swagger UI from django-ninja's own static files ("ninja" is an installed app), never a
+    # CDN; in production only for signed-in users or a valid bearer token.
+    docs=Swagger(),
+    docs_decorator=docs_access,
 )
 register_error_handlers(api)
 api.add_router("/", registry_router)

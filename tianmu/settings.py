@@ -6,10 +6,12 @@ stops start-up with a message naming the variable (see docs/deploy.md for the li
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -40,22 +42,74 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}") from None
+
+
 DEBUG = env_bool("DEBUG", False)
 
+# Production (DEBUG=0, the default) fails closed: no secret may fall back to a value that is
+# public in this repository. Development (DEBUG=1: `make run`) derives them from a fixed key.
+_DEV_SECRET_KEY = "tianmu-insecure-development-key-change-me"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("TIANMU_REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    # A development key; `make run` and the tests use it. Production sets SECRET_KEY
-    # (and TIANMU_REQUIRE_SECRET_KEY=1 to refuse starting without one).
-    SECRET_KEY = "tianmu-insecure-development-key-change-me"  # noqa: S105
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG=0 (production). Generate one with "
+            "`tianmu genkey --secret`, or set DEBUG=1 for development (docs/deploy.md)."
+        )
+    SECRET_KEY = _DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# Key for encrypting personal data at rest (Fernet, urlsafe base64 32 bytes). Derived from
-# SECRET_KEY when unset so development works; production sets its own and keeps it safe.
-FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+# Keys for personal data at rest (docs/personal-data.md). TIANMU_ENCRYPTION_KEYS is a
+# comma-separated list of Fernet keys, newest first: the newest encrypts, every one decrypts
+# (`tianmu reencrypt` moves old values to the newest). TIANMU_LOOKUP_KEY keys the HMAC that
+# makes encrypted values searchable; it is separate so rotating encryption keys keeps every
+# stored hash valid. Both are required in production and never derived from SECRET_KEY there.
+TIANMU_ENCRYPTION_KEYS = env_list("TIANMU_ENCRYPTION_KEYS", [])
+TIANMU_LOOKUP_KEY = os.environ.get("TIANMU_LOOKUP_KEY", "")
+for _index, _key in enumerate(TIANMU_ENCRYPTION_KEYS):
+    try:
+        Fernet(_key.encode())
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(
+            f"TIANMU_ENCRYPTION_KEYS: key {_index + 1} is not a Fernet key (32 url-safe "
+            "base64-encoded bytes); generate one with `tianmu genkey`."
+        ) from None
+if TIANMU_LOOKUP_KEY and len(TIANMU_LOOKUP_KEY) < 32:
+    raise ImproperlyConfigured(
+        "TIANMU_LOOKUP_KEY must be at least 32 characters; "
+        "generate one with `tianmu genkey --lookup`."
+    )
+if not DEBUG:
+    if not TIANMU_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "TIANMU_ENCRYPTION_KEYS must be set when DEBUG=0 (production): the key that encrypts "
+            "personal data, apart from SECRET_KEY. Generate one with `tianmu genkey`."
+        )
+    if not TIANMU_LOOKUP_KEY:
+        raise ImproperlyConfigured(
+            "TIANMU_LOOKUP_KEY must be set when DEBUG=0 (production): the key of the searchable "
+            "hashes of personal data. Generate one with `tianmu genkey --lookup`."
+        )
+    if SECRET_KEY in TIANMU_ENCRYPTION_KEYS or SECRET_KEY == TIANMU_LOOKUP_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY, TIANMU_ENCRYPTION_KEYS and TIANMU_LOOKUP_KEY must be different keys."
+        )
+
+# The demo (`make run`) waives the second factor and the forced password change so a newcomer
+# can sign in as demo-admin at once. Only in development: refused when DEBUG=0.
+TIANMU_DEMO = env_bool("TIANMU_DEMO", False)
+if TIANMU_DEMO and not DEBUG:
+    raise ImproperlyConfigured("TIANMU_DEMO=1 is for development only; it needs DEBUG=1.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,6 +119,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "ninja",  # serves the API docs page from its own static files, not a CDN
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "tianmu.core",
     "tianmu.accounts",
     "tianmu.registry",
@@ -87,9 +146,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tianmu.accounts.middleware.SessionLimitMiddleware",
+    "tianmu.accounts.middleware.SecondFactorMiddleware",
+    "tianmu.accounts.middleware.PasswordChangeRequiredMiddleware",
     "tianmu.core.middleware.ChangeActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tianmu.urls"
@@ -134,10 +200,46 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+# django-axes first: it refuses a locked-out username before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+
+_validation = "django.contrib.auth.password_validation."
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": _validation + "MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": _validation + "UserAttributeSimilarityValidator"},
+    {"NAME": _validation + "CommonPasswordValidator"},
+    {"NAME": _validation + "NumericPasswordValidator"},
+]
+
+# Lockout (django-axes, docs/deploy.md): after AXES_FAILURE_LIMIT wrong passwords for one
+# username, that username is refused — right password or not — for AXES_COOLOFF_TIME.
+# Counted per username, so guessing from many addresses is locked out too. The login page, the
+# admin's login and every other sign-in go through authenticate(), so all are covered.
+AXES_FAILURE_LIMIT = env_int("TIANMU_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("TIANMU_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# axes.W006 wants the client address among the lockout parameters so that rotating user agents
+# or cookies cannot dodge a lock; a per-username lock is dodged by neither (nor by rotating
+# addresses), and locking by address would lock out a whole office behind one NAT.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Sessions: signed out after TIANMU_SESSION_IDLE_MINUTES without a request, and in any case
+# TIANMU_SESSION_MAX_HOURS after signing in (tianmu.accounts.middleware.SessionLimitMiddleware;
+# the cookie's own lifetime is the absolute limit too).
+TIANMU_SESSION_IDLE_MINUTES = env_int("TIANMU_SESSION_IDLE_MINUTES", 30)
+TIANMU_SESSION_MAX_HOURS = env_int("TIANMU_SESSION_MAX_HOURS", 10)
+SESSION_COOKIE_AGE = TIANMU_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor sign-in (django-otp TOTP): required for superusers and programme admins,
+# optional for everyone else (docs/deploy.md).
+OTP_TOTP_ISSUER = "Tianmu"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -157,6 +259,32 @@ MEDIA_URL = "/media/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS (docs/deploy.md lists the production values; `tianmu check --deploy` is clean with them).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and strips it from clients).
+if env_bool("TIANMU_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline.
+# Inline styles stay allowed: a few templates and the vendored libraries set style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Celery: with no broker configured, tasks run in-process (eagerly) so a single machine
 # needs nothing but Python. Set CELERY_BROKER_URL=redis://127.0.0.1:6379/0 to use workers.

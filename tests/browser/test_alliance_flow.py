@@ -101,6 +101,15 @@ def county():
     return program
 
 
+def current_code(username: str) -> str:
+    """The code the user's authenticator shows now (UserFactory gives admins a device)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
+
+
 def test_admin_builds_an_alliance_until_the_rule_check_passes(live_server, browser, county):
     from playwright.sync_api import expect
 
@@ -115,6 +124,10 @@ def test_admin_builds_an_alliance_until_the_rule_check_passes(live_server, brows
     page.fill("#id_username", "admin_ui")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]:has-text('Log in')")
+    # A programme admin signs in with a second factor: the code of their authenticator.
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/verify/\?next="))
+    page.fill("#id_token", current_code("admin_ui"))
+    page.click("button[type=submit]:has-text('Continue')")
     expect(page.locator("h1")).to_contain_text("天目共富联盟 2020–2099")
     expect(page.locator("body")).to_contain_text("5 core enterprises")
 

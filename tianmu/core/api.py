@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from functools import wraps
 from typing import Annotated, Any, Generic, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
@@ -49,6 +51,26 @@ class BearerAuth(HttpBearer):
 
 #: Token first, then the browser session (which checks CSRF on unsafe methods).
 api_auth = [BearerAuth(), django_auth]
+
+
+def docs_access(view):
+    """The API docs page and the OpenAPI document: open in development, and in production
+    (DEBUG=0) only to a signed-in user or a request with a valid bearer token."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if settings.DEBUG or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            from tianmu.accounts.models import ApiToken
+
+            if ApiToken.objects.authenticate(header[7:].strip()) is not None:
+                return view(request, *args, **kwargs)
+            return JsonResponse({"detail": _("Unauthorized")}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
 
 
 def user_of(request):

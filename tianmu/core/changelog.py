@@ -7,7 +7,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from tianmu.core.context import current_actor
-from tianmu.core.models import ChangeLoggedModel, ObjectChange, snapshot
+from tianmu.core.models import ChangeLogged, ObjectChange, snapshot
 
 
 def _write(instance, action: str, before, after) -> None:
@@ -27,14 +27,14 @@ def _write(instance, action: str, before, after) -> None:
 
 @receiver(pre_save)
 def _remember_before(sender, instance, raw=False, **kwargs):
-    if raw or not isinstance(instance, ChangeLoggedModel):
+    if raw or not isinstance(instance, ChangeLogged):
         return
     instance._changelog_before = instance.before_image()
 
 
 @receiver(post_save)
 def _log_save(sender, instance, created, raw=False, **kwargs):
-    if raw or not isinstance(instance, ChangeLoggedModel):
+    if raw or not isinstance(instance, ChangeLogged):
         return
     after = snapshot(instance)
     before = None if created else getattr(instance, "_changelog_before", None)
@@ -53,7 +53,7 @@ def _log_save(sender, instance, created, raw=False, **kwargs):
 
 @receiver(post_delete)
 def _log_delete(sender, instance, **kwargs):
-    if not isinstance(instance, ChangeLoggedModel):
+    if not isinstance(instance, ChangeLogged):
         return
     _write(instance, ObjectChange.Action.DELETE, snapshot(instance), None)
 
@@ -61,7 +61,7 @@ def _log_delete(sender, instance, **kwargs):
 @receiver(m2m_changed)
 def _log_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
     """Record many-to-many edits as an update of the owning object's field."""
-    if reverse or not isinstance(instance, ChangeLoggedModel):
+    if reverse or not isinstance(instance, ChangeLogged):
         return
     field = next((f for f in instance._meta.many_to_many if f.remote_field.through is sender), None)
     if field is None:

@@ -19,8 +19,11 @@ def snapshot(instance: models.Model) -> dict:
     become a second copy of personal data.
     """
     masked = set(getattr(instance, "changelog_masked", ()))
+    only = getattr(instance, "changelog_fields", None)
     data = {}
     for field in instance._meta.concrete_fields:
+        if only is not None and field.name not in only:
+            continue
         if field.name in masked:
             value = "***" if field.value_from_object(instance) else ""
         else:
@@ -32,17 +35,16 @@ def snapshot(instance: models.Model) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-class ChangeLoggedModel(models.Model):
-    """Abstract base: timestamps, and every create/update/delete lands in ObjectChange.
+class ChangeLogged(models.Model):
+    """Abstract base: every create/update/delete lands in ObjectChange (decision 0003).
 
     The values as loaded from the database are kept on the instance, so an update records its
-    before-image without a second query.
+    before-image without a second query. Domain models use `ChangeLoggedModel`; this is for
+    models that have their own timestamps (the user).
     """
 
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    last_updated = models.DateTimeField(_("last updated"), auto_now=True)
-
     changelog_masked: tuple[str, ...] = ()
+    changelog_fields: tuple[str, ...] | None = None
 
     class Meta:
         abstract = True
@@ -63,6 +65,16 @@ class ChangeLoggedModel(models.Model):
             return loaded
         fresh = type(self)._default_manager.filter(pk=self.pk).first()
         return snapshot(fresh) if fresh is not None else None
+
+
+class ChangeLoggedModel(ChangeLogged):
+    """Abstract base of every domain model: timestamps, and the change log of `ChangeLogged`."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 class ObjectChangeQuerySet(models.QuerySet):

@@ -134,7 +134,7 @@ def test_adduser_refuses_a_bad_username_or_password(world, username, password, m
 
 
 def test_adduser_refuses_an_existing_user_unless_if_missing(world):
-    adduser("demo-admin", "--role", "admin", "--scope", "330112", "--password", "tianmu-demo")
+    adduser("demo-admin", "--role", "admin", "--scope", "330112", "--password", "tianmu-demo-2026")
     user = User.objects.get(username="demo-admin")
 
     with pytest.raises(CommandError, match="exists already"):
@@ -151,10 +151,10 @@ def test_adduser_refuses_an_existing_user_unless_if_missing(world):
 
 def test_adduser_if_missing_creates_a_missing_user(world):
     adduser(
-        "demo-admin", "--role", "admin", "--scope", "330112", "--password", "tianmu-demo",
+        "demo-admin", "--role", "admin", "--scope", "330112", "--password", "tianmu-demo-2026",
         "--if-missing",
     )  # fmt: skip
-    assert User.objects.get(username="demo-admin").check_password("tianmu-demo")
+    assert User.objects.get(username="demo-admin").check_password("tianmu-demo-2026")
 
 
 def test_apitoken_prints_one_line_that_authenticates(world):

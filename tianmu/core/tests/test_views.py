@@ -48,10 +48,11 @@ def test_login_and_logout(world):
     client = Client()
     page = client.get(reverse("accounts:login"))
     assert page.status_code == 200 and 'name="password"' in page.content.decode()
-    wrong = client.post(reverse("accounts:login"), {"username": "admin_a", "password": "nope"})
+    # A leader: admins add a second factor after the password (tianmu/accounts/tests/test_auth.py).
+    wrong = client.post(reverse("accounts:login"), {"username": "leader_a", "password": "nope"})
     assert wrong.status_code == 200 and "alert-danger" in wrong.content.decode()
     ok = client.post(
-        reverse("accounts:login"), {"username": "admin_a", "password": "pw-for-tests-1"}
+        reverse("accounts:login"), {"username": "leader_a", "password": "pw-for-tests-1"}
     )
     assert ok.status_code == 302 and ok["Location"] == reverse("dashboard:home")
     assert client.get(reverse("dashboard:home")).status_code == 200

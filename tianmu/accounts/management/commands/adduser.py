@@ -34,7 +34,8 @@ class Command(BaseCommand):
     help = (
         "Create a user with a role and a scope. Area roles (admin, leader: a county; town; "
         "village) take a division code, short forms accepted (330112, 330112107); enterprise "
-        "and bank roles take an organisation id or credit code; superuser takes none."
+        "and bank roles take an organisation id or credit code; superuser takes none. The "
+        "user must change the password at the first sign-in."
     )
 
     def add_arguments(self, parser):
@@ -82,6 +83,8 @@ class Command(BaseCommand):
         try:
             validate_password(password, user)
             user.set_password(password)
+            # Someone else chose it (or saw it printed): the owner picks their own first.
+            user.must_change_password = True
             user.full_clean()
         except ValidationError as exc:
             raise CommandError(f"Cannot create “{username}”: {_messages(exc)}") from exc
