@@ -89,6 +89,7 @@ class KpiSpec:
     date: str | None = None
     records: Callable[[KpiContext], list[Record]] | None = None
     query_fn: Callable[[KpiContext], dict[str, str]] | None = None
+    resource: object | None = None
 
     # --- the link -----------------------------------------------------------------------
 
@@ -147,11 +148,19 @@ class KpiSpec:
         return F(self.amount) if isinstance(self.amount, str) else self.amount
 
     def filtered_records(self, ctx: KpiContext) -> QuerySet:
-        """The rows of the linked list: its FilterSet on its query string, in the user's scope."""
-        model = self.filterset._meta.model
-        base = self.queryset(ctx) if self.queryset is not None else model._default_manager.all()
+        """The rows of the linked list: its FilterSet on its query string, in the user's scope.
+
+        With a `resource` (tianmu.core.resources), the very queryset its list page and API list
+        start from — scoped and annotated for the same query string — and its FilterSet.
+        """
         data = self.query(area_code=ctx.area_code, start=ctx.period.start, end=ctx.period.end)
-        fs = self.filterset(data, queryset=visible_to(ctx.user, base))
+        if self.resource is not None:
+            rows = self.resource.queryset(ctx.user, data)
+        else:
+            model = self.filterset._meta.model
+            base = self.queryset(ctx) if self.queryset is not None else model.objects.all()
+            rows = visible_to(ctx.user, base)
+        fs = self.filterset(data, queryset=rows)
         if not fs.is_valid():  # the callers validate the period and area first
             raise ValueError(dict(fs.errors))
         return fs.qs
@@ -184,7 +193,8 @@ def register_list_kpi(
     key: str,
     *,
     link: str,
-    filterset: type,
+    filterset: type | None = None,
+    resource=None,
     params: dict[str, str] | None = None,
     queryset: Callable[[KpiContext], QuerySet] | None = None,
     amount: str | Expression | None = None,
@@ -194,8 +204,10 @@ def register_list_kpi(
 ) -> KpiSpec:
     """Add a figure that is its list: the count of the list's rows, or the Sum of `amount`.
 
-    `link` names the list URL; `filterset` is the FilterSet that list uses and `queryset` its
-    base queryset (a function of the context; default: all rows of the FilterSet's model);
+    `link` names the list URL; `resource` is the list's declaration (tianmu.core.resources:
+    its FilterSet and its queryset, scoped and annotated), or `filterset` the FilterSet that
+    list uses and `queryset` its base queryset (a function of the context; default: all rows
+    of the FilterSet's model) for a list that is not a resource yet;
     `params` are fixed filters of that list that select exactly the records counted; `stock`
     marks a figure of what is active (see the module docstring); `area_param` is the list's
     name for the area filter; `date` the path to a record's date.
@@ -205,10 +217,11 @@ def register_list_kpi(
         params=tuple(sorted((params or {}).items())),
         stock=stock,
         area_param=area_param,
-        filterset=filterset,
+        filterset=filterset if filterset is not None else resource.filterset,
         queryset=queryset,
         amount=amount,
         date=date,
+        resource=resource,
     )
     _add(key, spec)
     return spec
@@ -334,16 +347,14 @@ def kpi_records(
 
 def _register_foundation() -> None:
     """The alliances' figures, each the list it links to (docs/figures.md)."""
-    from tianmu.alliances.filtersets import AllianceFilterSet
-    from tianmu.registry.filtersets import OrganizationFilterSet, VillageFilterSet
+    from tianmu.alliances.resources import ALLIANCES
+    from tianmu.registry.resources import ORGANIZATIONS, VILLAGES
 
-    register_list_kpi(
-        "alliances", link="alliances:alliance_list", filterset=AllianceFilterSet, stock=True
-    )
+    register_list_kpi("alliances", link="alliances:alliance_list", resource=ALLIANCES, stock=True)
     register_list_kpi(
         "core_enterprises",
         link="registry:organization_list",
-        filterset=OrganizationFilterSet,
+        resource=ORGANIZATIONS,
         params={"alliance_role": "core"},
         stock=True,
         area_param="paired_area",
@@ -351,7 +362,7 @@ def _register_foundation() -> None:
     register_list_kpi(
         "enterprises",
         link="registry:organization_list",
-        filterset=OrganizationFilterSet,
+        resource=ORGANIZATIONS,
         params={"kind": "enterprise", "in_alliance": "true"},
         stock=True,
         area_param="paired_area",
@@ -359,7 +370,7 @@ def _register_foundation() -> None:
     register_list_kpi(
         "villages_paired",
         link="registry:village_list",
-        filterset=VillageFilterSet,
+        resource=VILLAGES,
         stock=True,
     )
 

@@ -9,17 +9,17 @@ the people list `?employed=true` (`&low_income=true`), through the person Filter
 from __future__ import annotations
 
 from tianmu.dashboard.selectors import register_list_kpi
-from tianmu.employment.filtersets import PersonFilterSet
+from tianmu.employment.resources import PEOPLE
 
 register_list_kpi(
     "rural_jobs",
     link="employment:person_list",
-    filterset=PersonFilterSet,
+    resource=PEOPLE,
     params={"employed": "true"},
 )
 register_list_kpi(
     "low_income_jobs",
     link="employment:person_list",
-    filterset=PersonFilterSet,
+    resource=PEOPLE,
     params={"employed": "true", "low_income": "true"},
 )

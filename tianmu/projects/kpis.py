@@ -18,37 +18,23 @@ from __future__ import annotations
 from django.db.models import F
 
 from tianmu.dashboard.selectors import register_list_kpi
-from tianmu.projects.filtersets import ProjectFilterSet, ProjectVillageFilterSet
-from tianmu.projects.models import Project
-from tianmu.projects.selectors import projects_with_sales
+from tianmu.projects.resources import PROJECT_VILLAGES, PROJECTS
 
-
-def project_rows(ctx):
-    """The project list's rows (`ProjectListView`): projects with their sales in the period."""
-    return projects_with_sales(
-        Project.objects.all(), user=ctx.user, start=ctx.period.start, end=ctx.period.end
-    )
-
-
+# The project list's rows carry their sales within the list's `from`/`to` (PROJECTS.annotate).
 register_list_kpi(
-    "projects",
-    link="projects:project_list",
-    filterset=ProjectFilterSet,
-    stock=True,
-    date="start",
+    "projects", link="projects:project_list", resource=PROJECTS, stock=True, date="start"
 )
 register_list_kpi(
     "project_sales_yuan",
     link="projects:project_list",
-    filterset=ProjectFilterSet,
-    queryset=project_rows,
+    resource=PROJECTS,
     amount=F("_sales_d") + F("_sales_o"),
     date="start",
 )
 register_list_kpi(
     "villages_driven",
     link="projects:projectvillage_list",
-    filterset=ProjectVillageFilterSet,
+    resource=PROJECT_VILLAGES,
     params={"driven": "true"},
     stock=True,
     date="joined",

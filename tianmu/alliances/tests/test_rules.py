@@ -166,6 +166,8 @@ def test_roles_without_rights_change_nothing(world):
 
 def test_activation_requires_the_rules(world):
     admin = world.users["admin"]
+    # The world's alliances are active; the check runs when a draft is activated.
+    Alliance.objects.filter(pk__in=[world.a1.pk, world.a2.pk]).update(status="draft")
     a2 = Alliance.objects.get(pk=world.a2.pk)
     a2.status = "active"
     before = counts()

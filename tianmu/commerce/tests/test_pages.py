@@ -63,8 +63,10 @@ def test_income_page_lists_what_the_figure_sums(world, trade):
     assert list(response.context["page_obj"].object_list) == [trade.pay2]
     home = client.get(reverse("dashboard:home"))
     links = {f["key"]: f["url"] for f in home.context["figures"]}
-    assert links["purchase_income_yuan"] == reverse("commerce:payment_income")
-    assert links["projects"] == reverse("projects:project_list")
+    # The links carry the filters the figures run (docs/figures.md): a stock is what is
+    # active today, the income what is counted.
+    assert links["purchase_income_yuan"] == reverse("commerce:payment_income") + "?counted=true"
+    assert links["projects"] == reverse("projects:project_list") + "?active=true"
 
 
 def test_project_page_shows_money_in_wan(world, trade):
