@@ -115,11 +115,6 @@ def object_save(
         for name, values in (m2m or {}).items():
             getattr(instance, name).set(values)
         ensure_editable(user, instance)
-    instance.full_clean(exclude=exclude)
-    instance.save()
-    for name, values in (m2m or {}).items():
-        getattr(instance, name).set(values)
-    ensure_editable(user, instance)
     return instance
 
 
