@@ -1,11 +1,11 @@
-"""Shared pytest fixtures (see tianmu/core/testing.py for the test world)."""
+"""Shared pytest fixtures (see tianmu/testing/world.py for the test world)."""
 
 import pytest
 
 
 @pytest.fixture
 def world(db):
-    from tianmu.core.testing import build_world
+    from tianmu.testing import build_world
 
     return build_world()
 

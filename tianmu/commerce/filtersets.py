@@ -12,8 +12,9 @@ from tianmu.commerce.models import (
     Product,
     PurchaseOrder,
 )
-from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
+from tianmu.core.filtersets import SearchFilterSet
 from tianmu.core.workflow import ConfirmationStatus, confirmed_q
+from tianmu.registry.filtersets import AreaCodeFilter
 
 
 class FlowPeriodMixin(django_filters.FilterSet):

@@ -1,4 +1,4 @@
-"""The 共富购 figures, registered with the dashboard (docs/commerce.md#figures).
+"""The 共富购 figures, registered in tianmu.core.kpis (docs/commerce.md#figures).
 
 - `purchase_income_yuan` (flow): confirmed payments for purchase orders, i.e. money the
   village collectives confirm they received, dated in the period; a confirmed correction
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from tianmu.commerce.models import Payment
 from tianmu.commerce.selectors import purchase_income
+from tianmu.core.kpis import KpiContext, register_kpi
 from tianmu.core.money import money_str
 from tianmu.core.scoping import visible_to
-from tianmu.dashboard.selectors import KpiContext, register_kpi
 
 
 def _payments(ctx: KpiContext):

@@ -278,7 +278,7 @@ def review_return(*, user, obj: Reviewable, reason: str) -> Reviewable:
 
 
 def _review(*, user, obj, to, allowed_from, reviewer=False, note=""):
-    from tianmu.accounts.choices import Role
+    from tianmu.core.roles import Role
     from tianmu.core.services import ensure_editable
 
     with transaction.atomic(), attributed_to(user):

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from tianmu.core.api import InvalidInput, json_value, user_of
-from tianmu.core.filtersets import area_from_code
 from tianmu.core.scoping import visible_to
 from tianmu.dashboard.selectors import Period, kpis, public_counties, public_kpis
 from tianmu.registry.models import Area
+from tianmu.registry.selectors import area_from_code
 
 router = Router(tags=["dashboard"])
 

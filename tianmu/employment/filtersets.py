@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.core.crypto import keyed_hash
-from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
+from tianmu.core.filtersets import SearchFilterSet
 from tianmu.core.period_filters import add_period_filters, period_of
 from tianmu.core.workflow import ConfirmationStatus
 from tianmu.employment.choices import (
@@ -19,6 +19,7 @@ from tianmu.employment.choices import (
 )
 from tianmu.employment.models import Person, Placement, Position, Workshop, normalize_id_number
 from tianmu.employment.selectors import counted_placements
+from tianmu.registry.filtersets import AreaCodeFilter
 
 
 def _overlap(start, end) -> Q:

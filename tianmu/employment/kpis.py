@@ -7,8 +7,8 @@ village). A person counts once however many placements they hold.
 
 from __future__ import annotations
 
+from tianmu.core.kpis import KpiContext, register_kpi
 from tianmu.core.scoping import visible_to
-from tianmu.dashboard.selectors import KpiContext, register_kpi
 from tianmu.employment.models import Placement
 from tianmu.employment.selectors import counted_placements
 

@@ -3,8 +3,8 @@ in the requested area (the event's village)."""
 
 from __future__ import annotations
 
+from tianmu.core.kpis import KpiContext, register_kpi
 from tianmu.core.scoping import visible_to
-from tianmu.dashboard.selectors import KpiContext, register_kpi
 from tianmu.events.models import Event
 
 

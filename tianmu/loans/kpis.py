@@ -16,8 +16,8 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
+from tianmu.core.kpis import KpiContext, register_kpi
 from tianmu.core.scoping import visible_to
-from tianmu.dashboard.selectors import KpiContext, register_kpi
 from tianmu.loans.models import Disbursement, Loan
 from tianmu.loans.selectors import portfolio
 

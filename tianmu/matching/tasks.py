@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
+from tianmu.matching.execution import run_execute
+
 
 @shared_task(name="matching.run")
 def run_matching(run_id: int) -> str:
-    from tianmu.matching.services import run_execute
-
     return run_execute(run_id=run_id).status

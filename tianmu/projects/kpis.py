@@ -1,4 +1,4 @@
-"""The projects' key figures, registered with the dashboard (docs/projects.md#figures).
+"""The projects' key figures, registered in tianmu.core.kpis (docs/projects.md#figures).
 
 - `projects` (stock): projects under way at any time in the period — started on or before
   its end and not ended before its start (today when no dates are given); a project without
@@ -15,9 +15,9 @@ from __future__ import annotations
 from django.db.models import F, Q
 from django.utils import timezone
 
+from tianmu.core.kpis import KpiContext, register_kpi
 from tianmu.core.money import money_str
 from tianmu.core.scoping import visible_to
-from tianmu.dashboard.selectors import KpiContext, register_kpi
 from tianmu.projects.models import Project, ProjectVillage
 from tianmu.projects.selectors import sales_total
 

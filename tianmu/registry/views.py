@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from tianmu.alliances.models import AllianceMember, DateRangeMixin, Pairing
+from tianmu.core.models import DateRangeMixin
 from tianmu.core.scoping import can_create, visible_to
 from tianmu.core.services import NotFound, object_save
 from tianmu.core.tables import object_url, term_state
@@ -80,8 +80,12 @@ class AreaHistoryView(ObjectHistoryView):
 
 
 def villages():
+    # Pairings are reached by their relation name only: registry is below alliances
+    # (docs/overview.md#layers), like VillageFilterSet's `active_prefix`.
     today = timezone.localdate()
-    active = Pairing.objects.filter(DateRangeMixin.active_on(today), village=OuterRef("pk"))
+    active = Village.objects.filter(
+        DateRangeMixin.active_on(today, prefix="pairings__"), pk=OuterRef("pk")
+    )
     return Village.objects.select_related("area__parent").annotate(is_paired=Exists(active))
 
 
@@ -136,8 +140,7 @@ class VillageDetailView(ObjectDetailView):
     def extra_context(self, obj):
         today = timezone.localdate()
         pairings = list(
-            visible_to(self.request.user, Pairing)
-            .filter(village=obj)
+            visible_to(self.request.user, obj.pairings.all())
             .select_related("alliance__program")
             .order_by("-start")
         )
@@ -249,8 +252,7 @@ class OrganizationDetailView(ObjectDetailView):
     def extra_context(self, obj):
         user = self.request.user
         memberships = (
-            visible_to(user, AllianceMember)
-            .filter(organization=obj)
+            visible_to(user, obj.alliance_memberships.all())
             .select_related("alliance__program")
             .order_by("-start")
         )

@@ -177,3 +177,15 @@ def test_activation_requires_the_rules(world):
     a1.status = "active"
     object_save(user=admin, instance=a1)
     assert Alliance.objects.get(pk=world.a1.pk).status == "active"
+
+
+def test_membership_filters_extend_the_organisation_filterset_in_place():
+    """alliances adds them from above (registry may not import alliances); the page form and
+    the API keep the names and the order they had when registry declared them."""
+    from tianmu.registry.filtersets import OrganizationFilterSet
+
+    assert list(OrganizationFilterSet.base_filters) == [
+        "kind", "partner_kind", "fic_executive", "fic_position", "is_example", "q", "area",
+        "industry", "alliance_role", "in_alliance", "paired_area", "active", "ordering",
+        "from", "to",
+    ]  # fmt: skip
