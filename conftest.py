@@ -10,6 +10,29 @@ def world(db):
     return build_world()
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup, django_db_blocker):
+    """The Lin'an demo, loaded once per session and xdist worker (tianmu/testing/demo.py)."""
+    from tianmu.testing.demo import build_snapshot, drop_snapshot
+
+    with django_db_blocker.unblock():
+        snapshot = build_snapshot()
+    yield snapshot
+    with django_db_blocker.unblock():
+        drop_snapshot(snapshot)
+
+
+@pytest.fixture
+def demo(_demo_snapshot, db):
+    """The Lin'an demo in this test's transaction (rolled back after it); its DemoContext.
+
+    Tests that do not ask for it see no demo data.
+    """
+    from tianmu.testing.demo import restore_snapshot
+
+    return restore_snapshot(_demo_snapshot)
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):
     """Tests read English messages unless they ask for Chinese (the site default)."""
