@@ -20,10 +20,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
 from pydantic import BeforeValidator
 
-from tianmu.core.context import set_actor_for_request
 from tianmu.core.money import money_str
 from tianmu.core.scoping import can_create, editable_by, visible_to
 
@@ -33,22 +31,7 @@ T = TypeVar("T")
 # --- Authentication ---------------------------------------------------------------------------
 
 
-class BearerAuth(HttpBearer):
-    """`Authorization: Bearer <key>` with a key from `ApiToken.issue`."""
-
-    def authenticate(self, request, token: str):
-        from tianmu.accounts.models import ApiToken
-
-        user = ApiToken.objects.authenticate(token.strip()) if token.strip() else None
-        if user is None:
-            return None
-        # The middleware saw an anonymous request; the change log must name the token's user.
-        set_actor_for_request(request, user)
-        return user
-
-
-#: Token first, then the browser session (which checks CSRF on unsafe methods).
-api_auth = [BearerAuth(), django_auth]
+# `BearerAuth` and `api_auth` (tokens are accounts') are in tianmu/accounts/auth.py.
 
 
 def user_of(request):

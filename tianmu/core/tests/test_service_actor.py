@@ -17,8 +17,8 @@ from tianmu.core import workflow
 from tianmu.core.context import acting_as, current_actor
 from tianmu.core.models import ObjectChange
 from tianmu.core.services import object_save, service
-from tianmu.core.testing import change_authors, changed_models, logged_changes
 from tianmu.registry.models import Area
+from tianmu.testing.world import change_authors, changed_models, logged_changes
 
 pytestmark = pytest.mark.django_db
 
