@@ -1,13 +1,36 @@
-"""Shared pytest fixtures (see tianmu/core/testing.py for the test world)."""
+"""Shared pytest fixtures (see tianmu/testing/world.py for the test world)."""
 
 import pytest
 
 
 @pytest.fixture
 def world(db):
-    from tianmu.core.testing import build_world
+    from tianmu.testing import build_world
 
     return build_world()
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup, django_db_blocker):
+    """The Lin'an demo, loaded once per session and xdist worker (tianmu/testing/demo.py)."""
+    from tianmu.testing.demo import build_snapshot, drop_snapshot
+
+    with django_db_blocker.unblock():
+        snapshot = build_snapshot()
+    yield snapshot
+    with django_db_blocker.unblock():
+        drop_snapshot(snapshot)
+
+
+@pytest.fixture
+def demo(_demo_snapshot, db):
+    """The Lin'an demo in this test's transaction (rolled back after it); its DemoContext.
+
+    Tests that do not ask for it see no demo data.
+    """
+    from tianmu.testing.demo import restore_snapshot
+
+    return restore_snapshot(_demo_snapshot)
 
 
 @pytest.fixture(autouse=True)

@@ -2,9 +2,10 @@
 
 from ninja import NinjaAPI, Swagger
 
+from tianmu.accounts.auth import api_auth, docs_access
 from tianmu.alliances.api import router as alliances_router
 from tianmu.commerce.api import router as commerce_router
-from tianmu.core.api import api_auth, docs_access, register_error_handlers
+from tianmu.core.api import register_error_handlers
 from tianmu.core.api_changes import router as changes_router
 from tianmu.dashboard.api import router as dashboard_router
 from tianmu.employment.api import router as employment_router

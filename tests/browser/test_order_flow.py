@@ -55,7 +55,7 @@ def test_order_from_placed_to_confirmed(live_server, browser):
     from playwright.sync_api import expect
 
     from tianmu.commerce.tests.factories import build_trade
-    from tianmu.core.testing import build_world
+    from tianmu.testing import build_world
 
     world = build_world()
     trade = build_trade(world)

@@ -1,25 +1,6 @@
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+"""Roles live in tianmu/core/roles.py (core, the ground floor, needs them for scoping); this
+module keeps the old import path working."""
 
+from tianmu.core.roles import AREA_ROLES, ORG_ROLES, Role
 
-class Role(models.TextChoices):
-    """What a user does; the scope (an area or an organisation) says where."""
-
-    SUPERUSER = "superuser", _("Superuser")
-    ADMIN = "admin", _("Programme admin (county)")
-    TOWN = "town", _("Town officer")
-    VILLAGE = "village", _("Village cadre")
-    ENTERPRISE = "enterprise", _("Enterprise liaison")
-    BANK = "bank", _("Bank officer")
-    LEADER = "leader", _("Leader (read-only)")
-
-
-#: Roles whose scope is an administrative area, and the area level it must be.
-AREA_ROLES = {
-    Role.ADMIN: "county",
-    Role.LEADER: "county",
-    Role.TOWN: "town",
-    Role.VILLAGE: "village",
-}
-#: Roles whose scope is an organisation, and the organisation kind it must be.
-ORG_ROLES = {Role.ENTERPRISE: "enterprise", Role.BANK: "partner"}
+__all__ = ["AREA_ROLES", "ORG_ROLES", "Role"]

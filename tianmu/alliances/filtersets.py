@@ -1,12 +1,16 @@
 """One FilterSet per model, used by the list pages and the API alike."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.alliances.choices import AllianceStatus, MemberRole
 from tianmu.alliances.models import Alliance, AllianceMember, Pairing, Program
-from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
-from tianmu.core.period_filters import ActivePeriodMixin
+from tianmu.core.filtersets import SearchFilterSet, extend_filterset
+from tianmu.core.period_filters import ActivePeriodMixin, add_period_filters
+from tianmu.core.periods import Period
+from tianmu.registry.filtersets import AreaCodeFilter, OrganizationFilterSet, VillageFilterSet
+from tianmu.registry.selectors import area_from_code
 
 
 class ProgramFilterSet(SearchFilterSet):
@@ -75,3 +79,74 @@ class PairingFilterSet(ActivePeriodMixin, SearchFilterSet):
 
     def counted_q(self):
         return Alliance.counted_q("alliance__")
+
+
+# --- Registry organisations, by their alliance memberships -------------------------------------
+
+
+def _membership(queryset, name, value):
+    return queryset  # the membership filters are applied together in `_membership_narrowing`
+
+
+def _membership_narrowing(filterset, queryset):
+    """Organisations with a membership of that role, active in the period, in an alliance whose
+    pairing is active in the period in that area — the definition of the `core_enterprises` and
+    `enterprises` figures (tianmu/alliances/kpis.py)."""
+    data = filterset.form.cleaned_data
+    role, in_alliance = data.get("alliance_role"), data.get("in_alliance")
+    area_code, active = data.get("paired_area"), data.get("active")
+    start, end = data.get("from"), data.get("to")
+    if not (role or in_alliance is not None or area_code or active or start or end):
+        return queryset
+    if active:
+        start = end = None
+    term = Period(start, end).overlap_q()
+    # A draft alliance that was never activated is not active, nor are its pairings.
+    pairings = Pairing.objects.filter(term, Alliance.counted_q("alliance__"))
+    if area_code:
+        area = area_from_code(area_code)
+        if area is None:
+            return queryset.none()
+        pairings = pairings.filter(
+            Q(village__area=area) | Q(village__area__path__startswith=area.subtree_prefix())
+        )
+    members = AllianceMember.objects.filter(term, alliance__in=pairings.values("alliance_id"))
+    if role:
+        members = members.filter(role=role)
+    ids = members.values("organization_id")
+    if in_alliance is False:
+        return queryset.exclude(pk__in=ids)
+    return queryset.filter(pk__in=ids)
+
+
+def _village_counted_q(filterset) -> Q:
+    """A village is active through the pairings of alliances that count (never a draft)."""
+    return Alliance.counted_q("pairings__alliance__")
+
+
+def add_membership_filters() -> None:
+    """Give registry's OrganizationFilterSet the membership filters (`alliance_role`,
+    `in_alliance`, `paired_area`, `active`, `from`, `to`), and its VillageFilterSet the rule of
+    which pairings count: registry is below alliances and cannot know memberships or alliance
+    statuses itself. Called once from AlliancesConfig.ready()."""
+    VillageFilterSet.counted_q = _village_counted_q
+    if "alliance_role" in OrganizationFilterSet.base_filters:
+        return
+    extend_filterset(
+        OrganizationFilterSet,
+        filters={
+            "alliance_role": django_filters.ChoiceFilter(
+                choices=MemberRole.choices, method=_membership, label=_("Alliance role")
+            ),
+            "in_alliance": django_filters.BooleanFilter(
+                method=_membership, label=_("In an alliance")
+            ),
+            "paired_area": django_filters.CharFilter(
+                method=_membership, label=_("Paired village area (code)")
+            ),
+            "active": django_filters.BooleanFilter(method=_membership, label=_("Active today")),
+        },
+        before="ordering",
+        narrow=_membership_narrowing,
+    )
+    add_period_filters(OrganizationFilterSet)

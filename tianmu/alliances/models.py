@@ -1,8 +1,8 @@
-"""Programmes with their composition rules, alliances, their members and their pairings."""
+"""Programmes with their composition rules, alliances, their members and their pairings.
+
+`DateRangeMixin` (the start/end term) is in tianmu/core/models.py; it stays importable here."""
 
 from __future__ import annotations
-
-import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -11,37 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.alliances.choices import AllianceStatus, MemberFunction, MemberRole
-from tianmu.core.models import ChangeLoggedModel
-from tianmu.core.periods import active_on_q, term_q
+from tianmu.alliances.rules import alliance_rule_check
+from tianmu.core.models import ChangeLoggedModel, DateRangeMixin
 from tianmu.registry.choices import AreaLevel
-
-
-class DateRangeMixin(models.Model):
-    """A start date and an optional end date (inclusive); open-ended while end is empty."""
-
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def clean(self):
-        super().clean()
-        if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": _("The end date cannot be before the start date.")})
-
-    def is_active(self, on: datetime.date | None = None) -> bool:
-        on = on or datetime.date.today()
-        return self.start <= on and (self.end is None or self.end >= on)
-
-    @staticmethod
-    def overlapping(start: datetime.date, end: datetime.date | None) -> Q:
-        """Rows whose [start, end] range meets [start, end] (None = open-ended)."""
-        return term_q(start, end)
-
-    @staticmethod
-    def active_on(on: datetime.date) -> Q:
-        return active_on_q(on)
 
 
 class Program(ChangeLoggedModel, DateRangeMixin):
@@ -136,8 +108,6 @@ class Alliance(ChangeLoggedModel):
         super().clean()
         was = (getattr(self, "_loaded_snapshot", None) or {}).get("status")
         if self.status == AllianceStatus.ACTIVE and was != AllianceStatus.ACTIVE and self.pk:
-            from tianmu.alliances.selectors import alliance_rule_check
-
             check = alliance_rule_check(alliance=self)
             if not check.ok:
                 raise ValidationError(

@@ -12,9 +12,10 @@ from tianmu.commerce.models import (
     Product,
     PurchaseOrder,
 )
-from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
+from tianmu.core.filtersets import SearchFilterSet
 from tianmu.core.period_filters import PeriodFilterSet
 from tianmu.core.workflow import ConfirmationStatus, confirmed_q
+from tianmu.registry.filtersets import AreaCodeFilter
 
 
 class FlowPeriodMixin(PeriodFilterSet):

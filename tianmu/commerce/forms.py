@@ -17,8 +17,6 @@ from tianmu.commerce.models import (
     PurchaseOrderLine,
 )
 from tianmu.core.forms import ScopedModelForm
-from tianmu.core.scoping import visible_to
-from tianmu.projects.models import Project
 from tianmu.registry.choices import OrganizationKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -148,7 +146,6 @@ class PurchaseOrderForm(ScopedModelForm):
         self.fields["enterprise"].queryset = self.fields["enterprise"].queryset.filter(
             kind=OrganizationKind.ENTERPRISE
         )
-        self.fields["project"].queryset = visible_to(self.user, Project)
 
 
 class OrderLineForm(ScopedModelForm):

@@ -1,4 +1,4 @@
-"""The 共富购 figures, registered with the dashboard (docs/commerce.md#figures).
+"""The 共富购 figures, registered in tianmu.core.kpis (docs/commerce.md#figures).
 
 Each is the Sum of the payment list's amount column, through the payment FilterSet:
 - `purchase_income_yuan` (flow): confirmed payments for purchase orders (`counted=true`), i.e.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from tianmu.commerce.filtersets import PaymentFilterSet
 from tianmu.commerce.models import Payment
-from tianmu.dashboard.selectors import register_list_kpi
+from tianmu.core.kpis import register_list_kpi
 
 
 def _payments(ctx):

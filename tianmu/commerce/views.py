@@ -33,7 +33,7 @@ from tianmu.commerce.forms import (
 from tianmu.commerce.models import Agreement, Delivery, OrderDelivery, Payment, PurchaseOrder
 from tianmu.commerce.resources import PAYMENTS
 from tianmu.commerce.selectors import agreement_progress
-from tianmu.core.htmx import redirect_to
+from tianmu.core.htmx import errors_to_messages, form_errors_to_messages, redirect_to
 from tianmu.core.scoping import can_create, editable_by, visible_to
 from tianmu.core.services import NotFound
 from tianmu.core.views import (
@@ -45,7 +45,6 @@ from tianmu.core.views import (
     can_edit_object,
 )
 from tianmu.core.workflow import ConfirmationStatus, confirmed_q
-from tianmu.projects.views import errors_to_messages, form_errors_to_messages
 
 # --- Products ---------------------------------------------------------------------------------
 

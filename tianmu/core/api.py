@@ -9,23 +9,19 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from functools import wraps
 from typing import Annotated, Any, Generic, TypeVar
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
 from pydantic import BeforeValidator
 
-from tianmu.core.context import set_actor_for_request
 from tianmu.core.money import money_str
 from tianmu.core.scoping import can_create, editable_by, visible_to
 
@@ -35,42 +31,7 @@ T = TypeVar("T")
 # --- Authentication ---------------------------------------------------------------------------
 
 
-class BearerAuth(HttpBearer):
-    """`Authorization: Bearer <key>` with a key from `ApiToken.issue`."""
-
-    def authenticate(self, request, token: str):
-        from tianmu.accounts.models import ApiToken
-
-        user = ApiToken.objects.authenticate(token.strip()) if token.strip() else None
-        if user is None:
-            return None
-        # The middleware saw an anonymous request; the change log must name the token's user.
-        set_actor_for_request(request, user)
-        return user
-
-
-#: Token first, then the browser session (which checks CSRF on unsafe methods).
-api_auth = [BearerAuth(), django_auth]
-
-
-def docs_access(view):
-    """The API docs page and the OpenAPI document: open in development, and in production
-    (DEBUG=0) only to a signed-in user or a request with a valid bearer token."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if settings.DEBUG or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        header = request.headers.get("Authorization", "")
-        if header.lower().startswith("bearer "):
-            from tianmu.accounts.models import ApiToken
-
-            if ApiToken.objects.authenticate(header[7:].strip()) is not None:
-                return view(request, *args, **kwargs)
-            return JsonResponse({"detail": _("Unauthorized")}, status=401)
-        return redirect_to_login(request.get_full_path())
-
-    return wrapper
+# `BearerAuth` and `api_auth` (tokens are accounts') are in tianmu/accounts/auth.py.
 
 
 def user_of(request):

@@ -24,7 +24,7 @@ def bulk_create_logged(
     a locked month are refused (`check_period_lock`), as in `object_save`."""
     if not objs:
         return []
-    from tianmu.core.workflow import PeriodLock, check_period_lock
+    from tianmu.core.periodlocks import PeriodLock, check_period_lock
 
     if PeriodLock.objects.exists():  # most databases have no lock: skip the per-row lookups
         for obj in objs:

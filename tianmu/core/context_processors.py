@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from tianmu.accounts.choices import Role
+from tianmu.core.roles import Role
 
 ALL = None  # every signed-in role
 STAFF = {Role.SUPERUSER, Role.ADMIN, Role.LEADER}

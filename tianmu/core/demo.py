@@ -25,12 +25,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from stdnum.cn import uscc
 
 from tianmu.core.context import acting_as
+from tianmu.core.models import ChangeLoggedModel
 
 M = TypeVar("M", bound=models.Model)
 
@@ -117,6 +119,19 @@ def load_demo(*, today: datetime.date | None = None) -> DemoContext:
         for step in steps:
             step.fn(ctx)
     return ctx
+
+
+def domain_records_exist() -> bool:
+    """Whether any change-logged domain record (an area, an organisation…) exists.
+
+    `loaddemo --if-empty` asks this; it names no app's model, since the demo runner is in core,
+    below every app that contributes steps.
+    """
+    return any(
+        model._default_manager.exists()
+        for model in apps.get_models()
+        if issubclass(model, ChangeLoggedModel)
+    )
 
 
 def example_uscc(n: int) -> str:

@@ -51,45 +51,6 @@ def _label_of(model: type[models.Model], path: str | None, key: str) -> str:
         return key.replace("_", " ")
 
 
-def columns_of(shape) -> list[ExportColumn]:
-    """The export columns of a shape (tianmu.core.resources.Shape), in its order."""
-    from tianmu.core.resources import Calc, Many, Nest, Obj, Val, _model_field
-
-    cols: list[ExportColumn] = []
-    for key, spec in shape.fields.items():
-        if isinstance(spec, Val):
-            path = spec.path or key
-            try:
-                f, _null = _model_field(shape.model, path)
-            except Exception:  # noqa: BLE001  (an annotation: no model field behind it)
-                f = None
-            label = _label_of(shape.model, path, key) if f is not None else key.replace("_", " ")
-            if key == "id":
-                label = "ID"
-            kind, choices = "text", None
-            if isinstance(f, models.DecimalField):
-                kind = "money"
-            elif isinstance(f, models.DateField):
-                kind = "date"
-            elif f is not None and f.choices:
-                kind, choices = "choice", dict(f.flatchoices)
-            elif isinstance(f, models.JSONField):
-                kind = "list"
-            cols.append(ExportColumn((key,), label, kind, choices))
-        elif isinstance(spec, Calc):
-            cols.append(ExportColumn((key,), _label_of(shape.model, None, key)))
-        elif isinstance(spec, Nest):
-            label = _label_of(shape.model, spec.path, key)
-            cols.append(ExportColumn((key, "name"), label))
-            if "code" in spec.shape.fields:
-                cols.append(ExportColumn((key, "code"), f"{label} ({_('division code')})"))
-        elif isinstance(spec, Many):
-            cols.append(ExportColumn((key,), _label_of(shape.model, spec.path, key), "list"))
-        elif isinstance(spec, Obj):
-            continue  # detail-only values are not part of a list
-    return cols
-
-
 def _cell(col: ExportColumn, row: dict) -> Any:
     value: Any = row
     for k in col.keys:
@@ -132,7 +93,7 @@ class _Echo:
 
 def export_response(resource, queryset: models.QuerySet, user, fmt: str):
     """The whole filtered list as a downloaded file."""
-    cols = columns_of(resource.shape)
+    cols = resource.shape.export_columns()  # tianmu.core.resources.columns_of
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"{resource.path}-{stamp}.{fmt}"
     rows = rows_of(resource.shape, queryset, user)

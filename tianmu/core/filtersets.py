@@ -1,13 +1,16 @@
-"""Filter building blocks shared by list pages and API list endpoints (one FilterSet each)."""
+"""Filter building blocks shared by list pages and API list endpoints (one FilterSet each).
+
+The area filter (`AreaCodeFilter`) lives with the area tree in tianmu/registry/filtersets.py."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.core.period_filters import PeriodFilterSet
-from tianmu.registry.models import Area, normalize_division_code
 
 
 class SearchFilterSet(PeriodFilterSet):
@@ -16,6 +19,15 @@ class SearchFilterSet(PeriodFilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
     search_fields: tuple[str, ...] = ()
+    #: Steps `(filterset, queryset) -> queryset` that a higher app adds with `extend_filterset`,
+    #: run after the declared filters.
+    narrowing: tuple = ()
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        for narrow in self.narrowing:
+            queryset = narrow(self, queryset)
+        return queryset
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -27,31 +39,26 @@ class SearchFilterSet(PeriodFilterSet):
         return queryset.filter(q)
 
 
-class AreaCodeFilter(django_filters.CharFilter):
-    """`area=<division code or id>`: rows located in that area's subtree.
+def extend_filterset(
+    filterset_class: type[SearchFilterSet],
+    *,
+    filters: dict[str, django_filters.Filter],
+    before: str | None = None,
+    narrow: Callable | None = None,
+) -> None:
+    """Add filters that a higher app owns to a lower app's FilterSet, in place.
 
-    `field_name` is the path to an Area from the filtered model ("" for Area itself).
-    An unknown code matches nothing rather than everything.
+    A lower app cannot import a higher one (docs/overview.md#layers), yet its list may be
+    filtered by what the higher app knows: registry's organisations by their alliance
+    memberships. The higher app calls this from its `AppConfig.ready()`, before any URLconf
+    (and so any OpenAPI schema) is built. `filters` go before the filter named `before` (at
+    the end without it), so the page form and the API keep their order; `narrow(filterset,
+    queryset)` runs after the declared filters, for filters that apply together.
     """
-
-    def filter(self, qs, value):
-        value = (value or "").strip()
-        if not value:
-            return qs
-        area = area_from_code(value)
-        if area is None:
-            return qs.none()
-        prefix = self.field_name
-        pk_field = f"{prefix}__pk" if prefix else "pk"
-        path_field = f"{prefix}__path__startswith" if prefix else "path__startswith"
-        return qs.filter(Q(**{pk_field: area.pk}) | Q(**{path_field: area.subtree_prefix()}))
-
-
-def area_from_code(value: str) -> Area | None:
-    """Look an area up by its (possibly shortened) division code, or by id as a fallback."""
-    value = (value or "").strip()
-    code = normalize_division_code(value)
-    area = Area.objects.filter(code=code).first()
-    if area is None and value.isdigit() and len(value) < 12 and len(value) not in (2, 4, 6, 9):
-        area = Area.objects.filter(pk=int(value)).first()
-    return area
+    items = list(filterset_class.base_filters.items())
+    names = [name for name, _f in items]
+    at = names.index(before) if before in names else len(items)
+    items[at:at] = filters.items()
+    filterset_class.base_filters = type(filterset_class.base_filters)(items)
+    if narrow is not None:
+        filterset_class.narrowing = (*filterset_class.narrowing, narrow)

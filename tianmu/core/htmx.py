@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import patch_vary_headers
@@ -41,3 +43,17 @@ def trigger(response: HttpResponse, *events: str) -> HttpResponse:
     names.update(dict.fromkeys(events))
     response["HX-Trigger"] = json.dumps(dict.fromkeys(names))
     return response
+
+
+def errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
+    """A service's refusal as flash messages (for pages that redirect back)."""
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def form_errors_to_messages(request: HttpRequest, form) -> None:
+    """A form's errors as flash messages, each led by its field's label."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
+
+from tianmu.core.periods import active_on_q, term_q
 
 
 def snapshot(instance: models.Model) -> dict:
@@ -143,3 +148,33 @@ class ObjectChange(models.Model):
             for k in keys
             if k not in skip and before.get(k) != after.get(k)
         ]
+
+
+class DateRangeMixin(models.Model):
+    """A start date and an optional end date (inclusive); open-ended while end is empty."""
+
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end date cannot be before the start date.")})
+
+    def is_active(self, on: datetime.date | None = None) -> bool:
+        on = on or datetime.date.today()
+        return self.start <= on and (self.end is None or self.end >= on)
+
+    @staticmethod
+    def overlapping(start: datetime.date, end: datetime.date | None, prefix: str = "") -> Q:
+        """Rows whose [start, end] range meets [start, end] (None = open-ended); `prefix`
+        leads through a relation to the ranged model ("pairings__"). The rule is
+        `tianmu.core.periods.term_q`."""
+        return term_q(start, end, prefix=prefix)
+
+    @staticmethod
+    def active_on(on: datetime.date, prefix: str = "") -> Q:
+        return active_on_q(on, prefix=prefix)

@@ -105,13 +105,8 @@ class ActivePeriodMixin(PeriodFilterSet):
         code = (self.form.cleaned_data.get(self.active_area_filter) or "").strip()
         if not code:
             return Q()
-        from tianmu.core.filtersets import area_from_code  # it imports this module
-
-        area = area_from_code(code)
-        if area is None:
-            return Q(pk__in=[])
-        field = self.filters[self.active_area_filter].field_name
-        return Q(**{field: area.pk}) | Q(**{f"{field}__path__startswith": area.subtree_prefix()})
+        # The area filter (registry's AreaCodeFilter) turns the code into rows of its subtree.
+        return self.filters[self.active_area_filter].area_q(code)
 
     def _range_q(self, start, end) -> Q:
         return term_q(start, end, prefix=self.active_prefix) & self.counted_q() & self._area_q()

@@ -48,6 +48,7 @@ from tianmu.core.api import (
     money,
     user_of,
 )
+from tianmu.core.exports import FORMATS, ExportColumn, _label_of, export_response
 from tianmu.core.services import object_delete, object_save
 
 # --- Shapes: what the API shows of a row, read with .values() ----------------------------------
@@ -194,6 +195,46 @@ def _python_type(f) -> Any:
     return str
 
 
+def columns_of(shape) -> list[ExportColumn]:
+    """The export columns of a shape, in its order (tianmu.core.exports writes them).
+
+    Here rather than in exports.py, which may not import this module (it is called from it).
+    """
+    cols: list[ExportColumn] = []
+    for key, spec in shape.fields.items():
+        if isinstance(spec, Val):
+            path = spec.path or key
+            try:
+                f, _null = _model_field(shape.model, path)
+            except Exception:  # noqa: BLE001  (an annotation: no model field behind it)
+                f = None
+            label = _label_of(shape.model, path, key) if f is not None else key.replace("_", " ")
+            if key == "id":
+                label = "ID"
+            kind, choices = "text", None
+            if isinstance(f, models.DecimalField):
+                kind = "money"
+            elif isinstance(f, models.DateField):
+                kind = "date"
+            elif f is not None and f.choices:
+                kind, choices = "choice", dict(f.flatchoices)
+            elif isinstance(f, models.JSONField):
+                kind = "list"
+            cols.append(ExportColumn((key,), label, kind, choices))
+        elif isinstance(spec, Calc):
+            cols.append(ExportColumn((key,), _label_of(shape.model, None, key)))
+        elif isinstance(spec, Nest):
+            label = _label_of(shape.model, spec.path, key)
+            cols.append(ExportColumn((key, "name"), label))
+            if "code" in spec.shape.fields:
+                cols.append(ExportColumn((key, "code"), f"{label} ({_('division code')})"))
+        elif isinstance(spec, Many):
+            cols.append(ExportColumn((key,), _label_of(shape.model, spec.path, key), "list"))
+        elif isinstance(spec, Obj):
+            continue  # detail-only values are not part of a list
+    return cols
+
+
 class Shape:
     """The fields of a model's API output, as `{json key: Val | Calc | Nest | Many}`.
 
@@ -220,6 +261,9 @@ class Shape:
         self._schema = schema
 
     # The plan: which .values() paths a row needs, and how to build its JSON from them.
+
+    def export_columns(self) -> list[ExportColumn]:
+        return columns_of(self)
 
     def value_paths(self, prefix: str = "") -> list[str]:
         paths: list[str] = []
@@ -416,8 +460,6 @@ class Resource:
 
     def export(self, request, queryset=None):
         """The whole filtered list as CSV or Excel (`format=csv|xlsx`; tianmu.core.exports)."""
-        from tianmu.core.exports import FORMATS, export_response
-
         fmt = request.GET.get("format")
         if fmt not in FORMATS:
             raise InvalidInput({"format": [_("Choose csv or xlsx.")]})

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from tianmu.accounts.choices import Role
+from tianmu.core.roles import Role
 from tianmu.core.scoping import NOTHING, register
 from tianmu.core.workflow import PeriodLock
 

@@ -17,7 +17,7 @@ from functools import cached_property
 from django.db import models
 from django.db.models import Q
 
-from tianmu.accounts.choices import Role
+from tianmu.core.roles import Role
 
 RuleFn = Callable[["Scope"], Q]
 
@@ -91,12 +91,8 @@ class Scope:
         """The county the user's area lies in (their own area for county roles)."""
         if not self.is_area:
             return None
-        if self.area.level == "county":
-            return self.area.pk
-        from tianmu.registry.models import Area
-
-        ids = self.area.ancestor_ids()
-        return Area.objects.filter(pk__in=ids, level="county").values_list("pk", flat=True).first()
+        # The area answers itself: core knows no area model (registry is above core).
+        return self.area.county_pk()
 
     def area_q(self, prefix: str) -> Q:
         """Rows whose area (reached through `prefix`; "pk" for Area itself) lies in the

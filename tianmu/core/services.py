@@ -96,7 +96,7 @@ def object_save(
     it rolls everything back, change log included. The period lock is checked the same way:
     the record as stored and as changed must both lie in open months.
     """
-    from tianmu.core.workflow import check_period_lock
+    from tianmu.core.periodlocks import check_period_lock
 
     with transaction.atomic(), attributed_to(user):
         model = type(instance)
@@ -125,7 +125,7 @@ def object_delete(*, user, instance: models.Model) -> None:
     from django.db.models import ProtectedError
     from django.utils.translation import gettext as _
 
-    from tianmu.core.workflow import check_period_lock
+    from tianmu.core.periodlocks import check_period_lock
 
     with transaction.atomic(), attributed_to(user):
         ensure_editable(user, instance)

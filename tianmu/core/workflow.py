@@ -9,6 +9,8 @@
 - **Period lock** (`PeriodLock`): a programme admin locks a month of a county; records dated in
   a locked month are read-only for everyone. `check_period_lock` is the one check, run by every
   write path (`object_save`, `object_delete`, confirm, dispute, review, `bulk_create_logged`).
+  It and the model live in tianmu/core/periodlocks.py (services.py runs the check, and this
+  module uses services.py: neither may import the other) and are importable from here.
 
 A model opts in by inheriting the mixin and implementing `side_of(user)` (Confirmable) and
 `workflow_date()` / `workflow_area()` (for the period lock). Services call the functions here;
@@ -27,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from tianmu.core.context import attributed_to
-from tianmu.core.models import ChangeLoggedModel
+from tianmu.core.periodlocks import PeriodLock, check_period_lock, ensure_period_open
 from tianmu.core.scoping import visible_to
 from tianmu.core.services import NotFound, service
 
@@ -130,63 +132,7 @@ class Reviewable(models.Model):
         abstract = True
 
 
-class PeriodLock(ChangeLoggedModel):
-    """A locked month of a county: records dated in it are read-only."""
-
-    county = models.ForeignKey(
-        "registry.Area",
-        verbose_name=_lazy("county"),
-        on_delete=models.PROTECT,
-        related_name="period_locks",
-    )
-    month = models.DateField(_lazy("month"), help_text=_lazy("The first day of the month."))
-    reason = models.CharField(_lazy("reason"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["-month"]
-        constraints = [models.UniqueConstraint(fields=["county", "month"], name="period_lock_once")]
-        verbose_name = _lazy("period lock")
-        verbose_name_plural = _lazy("period locks")
-
-    def __str__(self) -> str:
-        return f"{self.county} {self.month:%Y-%m}"
-
-    def clean(self):
-        super().clean()
-        if self.month and self.month.day != 1:
-            self.month = self.month.replace(day=1)
-
-
 # --- services -----------------------------------------------------------------------------
-
-
-def ensure_period_open(*, date: datetime.date | None, area) -> None:
-    """Refuse a write dated in a locked month of the area's county."""
-    if date is None or area is None:
-        return
-    month = date.replace(day=1)
-    ids = [*area.ancestor_ids(), area.pk]
-    lock = PeriodLock.objects.filter(county_id__in=ids, month=month).first()
-    if lock is not None:
-        raise ValidationError(
-            _("%(month)s is locked for %(county)s; its records are read-only.")
-            % {"month": f"{month:%Y-%m}", "county": lock.county}
-        )
-
-
-def check_period_lock(instance) -> None:
-    """The one period-lock check every write path runs (`object_save` before and after the
-    change, `object_delete`, confirm, dispute, review, `bulk_create_logged`).
-
-    A model opts in by declaring its date and area: `workflow_date()` (the date that places
-    the record in a month) and `workflow_area()` (the area whose county may lock it).
-    """
-    if not hasattr(instance, "workflow_date"):
-        return
-    date = instance.workflow_date()
-    if date is None:
-        return
-    ensure_period_open(date=date, area=instance.workflow_area())
 
 
 def ensure_record_writable(obj) -> None:
@@ -299,7 +245,7 @@ def review_return(*, user, obj: Reviewable, reason: str) -> Reviewable:
 
 
 def _review(*, user, obj, to, allowed_from, reviewer=False, note=""):
-    from tianmu.accounts.choices import Role
+    from tianmu.core.roles import Role
     from tianmu.core.services import ensure_editable
 
     with transaction.atomic(), attributed_to(user):

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from tianmu.core.api import InvalidInput, json_value, user_of
-from tianmu.core.filtersets import area_from_code
 from tianmu.core.money import money_str
 from tianmu.core.periods import period_errors
 from tianmu.core.scoping import visible_to
@@ -24,6 +23,7 @@ from tianmu.dashboard.selectors import (
     public_kpis,
 )
 from tianmu.registry.models import Area
+from tianmu.registry.selectors import area_from_code
 
 router = Router(tags=["dashboard"])
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.alliances.models import Alliance, DateRangeMixin, Pairing
-from tianmu.core.filtersets import area_from_code
 from tianmu.core.money import format_yuan
 from tianmu.core.periods import period_errors
 from tianmu.core.scoping import visible_to
@@ -26,6 +25,7 @@ from tianmu.dashboard.selectors import (
     public_kpis,
 )
 from tianmu.registry.models import Organization, Village
+from tianmu.registry.selectors import area_from_code
 
 #: Labels of the figures other modules register; a figure without one shows its key.
 KPI_LABELS = {

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
+from tianmu.core.filtersets import SearchFilterSet
 from tianmu.core.period_filters import add_period_filters, period_of
 from tianmu.core.periods import Period
 from tianmu.core.workflow import ConfirmationStatus
@@ -19,6 +19,7 @@ from tianmu.employment.choices import (
 )
 from tianmu.employment.models import Person, PersonalDataAccess, Placement, Position, Workshop
 from tianmu.employment.selectors import counted_placements
+from tianmu.registry.filtersets import AreaCodeFilter
 
 
 def _overlap(start, end) -> Q:

@@ -8,7 +8,7 @@ the people list `?employed=true` (`&low_income=true`), through the person Filter
 
 from __future__ import annotations
 
-from tianmu.dashboard.selectors import register_list_kpi
+from tianmu.core.kpis import register_list_kpi
 from tianmu.employment.resources import PEOPLE
 
 register_list_kpi(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
+from tianmu.core.filtersets import SearchFilterSet
 from tianmu.core.period_filters import add_period_filters
 from tianmu.events.choices import EventKind
 from tianmu.events.models import Event
+from tianmu.registry.filtersets import AreaCodeFilter
 
 
 class EventFilterSet(SearchFilterSet):

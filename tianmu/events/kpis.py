@@ -3,7 +3,7 @@ in the requested area (the event's village) — the length of the event list."""
 
 from __future__ import annotations
 
-from tianmu.dashboard.selectors import register_list_kpi
+from tianmu.core.kpis import register_list_kpi
 from tianmu.events.resources import EVENTS
 
 register_list_kpi("events", link="events:event_list", resource=EVENTS, date="date")

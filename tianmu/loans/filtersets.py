@@ -5,11 +5,12 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
+from tianmu.core.filtersets import SearchFilterSet
 from tianmu.core.period_filters import add_period_filters, period_of
 from tianmu.core.periods import dated_q
 from tianmu.loans.choices import LoanStatus, RepaymentMethod
 from tianmu.loans.models import CreditLine, Disbursement, Loan, LoanProduct
+from tianmu.registry.filtersets import AreaCodeFilter
 
 
 class LoanProductFilterSet(SearchFilterSet):

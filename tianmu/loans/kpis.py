@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from tianmu.core.kpis import KpiContext, Record, register_kpi, register_list_kpi
 from tianmu.core.money import to_money
 from tianmu.core.scoping import visible_to
-from tianmu.dashboard.selectors import KpiContext, Record, register_kpi, register_list_kpi
 from tianmu.loans.filtersets import LoanFilterSet
 from tianmu.loans.models import Loan
 from tianmu.loans.schedule import par_ratio

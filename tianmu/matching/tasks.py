@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from tianmu.matching.execution import run_execute
+
 
 @shared_task(name="matching.run")
 def run_matching(run_id: int, user_id: int | None = None) -> str:
@@ -12,7 +14,6 @@ def run_matching(run_id: int, user_id: int | None = None) -> str:
     from django.contrib.auth import get_user_model
 
     from tianmu.matching.models import MatchingRun
-    from tianmu.matching.services import run_execute
 
     if user_id is None:
         user_id = (

@@ -5,11 +5,12 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet
+from tianmu.core.filtersets import SearchFilterSet
 from tianmu.core.period_filters import ActivePeriodMixin, period_of
 from tianmu.core.workflow import ReviewStatus
 from tianmu.projects.choices import ProjectCategory, ProjectKind, ProjectStatus
 from tianmu.projects.models import Project, ProjectUpdate, ProjectVillage
+from tianmu.registry.filtersets import AreaCodeFilter
 
 
 class ProjectFilterSet(ActivePeriodMixin, SearchFilterSet):

@@ -1,4 +1,4 @@
-"""The projects' key figures, registered with the dashboard (docs/projects.md#figures).
+"""The projects' key figures, registered in tianmu.core.kpis (docs/projects.md#figures).
 
 Each is its list, through the list's FilterSet:
 - `projects` (stock): projects under way at any time in the period — started on or before
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.db.models import F
 
-from tianmu.dashboard.selectors import register_list_kpi
+from tianmu.core.kpis import register_list_kpi
 from tianmu.projects.resources import PROJECT_VILLAGES, PROJECTS
 
 # The project list's rows carry their sales within the list's `from`/`to` (PROJECTS.annotate).

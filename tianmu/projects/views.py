@@ -15,7 +15,7 @@ from django.views import View
 
 from tianmu.commerce.models import Agreement
 from tianmu.commerce.selectors import agreements_annotated
-from tianmu.core.htmx import redirect_to
+from tianmu.core.htmx import errors_to_messages, form_errors_to_messages, redirect_to
 from tianmu.core.scoping import editable_by, visible_to
 from tianmu.core.services import NotFound
 from tianmu.core.views import (
@@ -43,18 +43,6 @@ from tianmu.projects.services import (
 )
 
 PROJECTS = Project.objects.select_related("village__area", "alliance")  # for its posts
-
-
-def errors_to_messages(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def form_errors_to_messages(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
 
 
 class ProjectDetailView(ObjectDetailView):

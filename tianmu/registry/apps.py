@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "tianmu.registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from tianmu.core.kpis import register_area_lookup
+        from tianmu.registry.selectors import area_from_code
+
+        register_area_lookup(area_from_code)  # core's figures look areas up by code through it

@@ -4,12 +4,38 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tianmu.alliances.choices import MemberRole
-from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet, area_from_code
-from tianmu.core.period_filters import ActivePeriodMixin, add_period_filters
-from tianmu.core.periods import Period
+from tianmu.core.filtersets import SearchFilterSet
+from tianmu.core.period_filters import ActivePeriodMixin
 from tianmu.registry.choices import AreaLevel, FicPosition, OrganizationKind, PartnerKind
 from tianmu.registry.models import Area, Organization, Village
+from tianmu.registry.selectors import area_from_code
+
+
+class AreaCodeFilter(django_filters.CharFilter):
+    """`area=<division code or id>`: rows located in that area's subtree.
+
+    `field_name` is the path to an Area from the filtered model ("" for Area itself).
+    An unknown code matches nothing rather than everything.
+    """
+
+    def area_q(self, value) -> Q:
+        """Rows located in the subtree of area `value` (a code or id); none for an unknown one.
+
+        Also asked by core's `ActivePeriodMixin` for its `active_area_filter` (core may not
+        import registry, so it asks the filter)."""
+        area = area_from_code(value)
+        if area is None:
+            return Q(pk__in=[])
+        prefix = self.field_name
+        pk_field = f"{prefix}__pk" if prefix else "pk"
+        path_field = f"{prefix}__path__startswith" if prefix else "path__startswith"
+        return Q(**{pk_field: area.pk}) | Q(**{path_field: area.subtree_prefix()})
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(self.area_q(value))
 
 
 class AreaFilterSet(SearchFilterSet):
@@ -45,18 +71,14 @@ class VillageFilterSet(ActivePeriodMixin, SearchFilterSet):
         model = Village
         fields = ["is_example"]
 
-    def counted_q(self):
-        from tianmu.alliances.models import Alliance  # alliances depends on registry
-
-        return Alliance.counted_q("pairings__alliance__")
+    # counted_q (a village counts through the pairings of alliances that are not drafts) is
+    # set by alliances, which owns alliances (add_membership_filters; docs/overview.md#layers).
 
 
 class OrganizationFilterSet(SearchFilterSet):
-    """Organisations, and (with the membership filters) the organisations an alliance figure
-    counts: `alliance_role`, `in_alliance`, `paired_area`, `active`, `from`, `to` together
-    select organisations with a membership of that role, active in the period, in an alliance
-    whose pairing is active in the period in that area — the definition of the
-    `core_enterprises` and `enterprises` figures (tianmu/dashboard/selectors.py)."""
+    """Organisations. The alliance-membership filters (`alliance_role`, `in_alliance`,
+    `paired_area`, `active`, `from`, `to`) are added by the alliances app, which owns
+    memberships (tianmu/alliances/filtersets.py, `add_membership_filters`)."""
 
     search_fields = ("name", "credit_code", "industry")
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices, label=_("Kind"))
@@ -69,53 +91,8 @@ class OrganizationFilterSet(SearchFilterSet):
     )
     area = AreaCodeFilter(field_name="home_town", label=_("Town (code)"))
     industry = django_filters.CharFilter(lookup_expr="icontains", label=_("Industry"))
-    alliance_role = django_filters.ChoiceFilter(
-        choices=MemberRole.choices, method="_membership", label=_("Alliance role")
-    )
-    in_alliance = django_filters.BooleanFilter(method="_membership", label=_("In an alliance"))
-    paired_area = django_filters.CharFilter(
-        method="_membership", label=_("Paired village area (code)")
-    )
-    active = django_filters.BooleanFilter(method="_membership", label=_("Active today"))
     ordering = django_filters.OrderingFilter(fields=("name", "kind", "employees", "industry"))
 
     class Meta:
         model = Organization
         fields = ["kind", "partner_kind", "fic_executive", "fic_position", "is_example"]
-
-    def _membership(self, queryset, name, value):
-        return queryset  # the membership filters are applied together in filter_queryset
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
-        role, in_alliance = data.get("alliance_role"), data.get("in_alliance")
-        area_code, active = data.get("paired_area"), data.get("active")
-        start, end = data.get("from"), data.get("to")
-        if not (role or in_alliance is not None or area_code or active or start or end):
-            return queryset
-        # Imported here: alliances depends on registry, not the other way round.
-        from tianmu.alliances.models import Alliance, AllianceMember, Pairing
-
-        if active:
-            start = end = None
-        term = Period(start, end).overlap_q()
-        # A draft alliance that was never activated is not active, nor are its pairings.
-        pairings = Pairing.objects.filter(term, Alliance.counted_q("alliance__"))
-        if area_code:
-            area = area_from_code(area_code)
-            if area is None:
-                return queryset.none()
-            pairings = pairings.filter(
-                Q(village__area=area) | Q(village__area__path__startswith=area.subtree_prefix())
-            )
-        members = AllianceMember.objects.filter(term, alliance__in=pairings.values("alliance_id"))
-        if role:
-            members = members.filter(role=role)
-        ids = members.values("organization_id")
-        if in_alliance is False:
-            return queryset.exclude(pk__in=ids)
-        return queryset.filter(pk__in=ids)
-
-
-add_period_filters(OrganizationFilterSet)

@@ -125,6 +125,17 @@ class Area(ChangeLoggedModel):
         by_id = Area.objects.in_bulk(ids)
         return [by_id[i] for i in ids if i in by_id]
 
+    def county_pk(self) -> int | None:
+        """The id of the county this area lies in (its own for a county); scoping asks this."""
+        if self.level == AreaLevel.COUNTY:
+            return self.pk
+        ids = self.ancestor_ids()
+        return (
+            Area.objects.filter(pk__in=ids, level=AreaLevel.COUNTY)
+            .values_list("pk", flat=True)
+            .first()
+        )
+
     def town(self) -> Area | None:
         """The town this area belongs to (itself for a town)."""
         if self.level == AreaLevel.TOWN:

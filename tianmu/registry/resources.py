@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from ninja import Schema
 
+from tianmu.core.models import DateRangeMixin
 from tianmu.core.resources import Many, Nest, Resource, Shape, Val
 from tianmu.registry.filtersets import AreaFilterSet, OrganizationFilterSet, VillageFilterSet
 from tianmu.registry.forms import AreaForm, OrganizationForm, VillageForm
@@ -73,11 +74,14 @@ AREAS = Resource(
 
 
 def villages_with_pairing_state(user=None):
-    """Villages with `is_paired`: whether a pairing is active today."""
-    from tianmu.alliances.models import DateRangeMixin, Pairing
+    """Villages with `is_paired`: whether a pairing is active today.
 
+    Pairings are reached by their relation name only: registry is below alliances
+    (docs/overview.md#layers), like VillageFilterSet's `active_prefix`."""
     today = timezone.localdate()
-    active = Pairing.objects.filter(DateRangeMixin.active_on(today), village=OuterRef("pk"))
+    active = Village.objects.filter(
+        DateRangeMixin.active_on(today, prefix="pairings__"), pk=OuterRef("pk")
+    )
     return Village.objects.select_related("area__parent").annotate(is_paired=Exists(active))
 
 

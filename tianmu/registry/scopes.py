@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from tianmu.accounts.choices import Role
+from tianmu.core.roles import Role
 from tianmu.core.scoping import NOTHING, Scope, register
 from tianmu.registry.models import Area, ChamberMembership, Organization, Village, VillageIncome
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from tianmu.alliances.models import AllianceMember, Pairing
 from tianmu.core.scoping import can_create, visible_to
 from tianmu.core.services import NotFound, object_save
 from tianmu.core.tables import object_url, term_state
@@ -83,8 +82,7 @@ class VillageDetailView(ObjectDetailView):
     def extra_context(self, obj):
         today = timezone.localdate()
         pairings = list(
-            visible_to(self.request.user, Pairing)
-            .filter(village=obj)
+            visible_to(self.request.user, obj.pairings.all())
             .select_related("alliance__program")
             .order_by("-start")
         )
@@ -165,8 +163,7 @@ class OrganizationDetailView(ObjectDetailView):
     def extra_context(self, obj):
         user = self.request.user
         memberships = (
-            visible_to(user, AllianceMember)
-            .filter(organization=obj)
+            visible_to(user, obj.alliance_memberships.all())
             .select_related("alliance__program")
             .order_by("-start")
         )

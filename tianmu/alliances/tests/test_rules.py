@@ -197,3 +197,15 @@ def test_the_database_keeps_one_open_term_per_alliance(world):
             )
     assert world.a1.pairings.count() == 1
     assert world.a1.members.filter(organization=world.bank).count() == 1
+
+
+def test_membership_filters_extend_the_organisation_filterset_in_place():
+    """alliances adds them from above (registry may not import alliances); the page form and
+    the API keep the names and the order they had when registry declared them."""
+    from tianmu.registry.filtersets import OrganizationFilterSet
+
+    assert list(OrganizationFilterSet.base_filters) == [
+        "kind", "partner_kind", "fic_executive", "fic_position", "is_example", "q", "area",
+        "industry", "alliance_role", "in_alliance", "paired_area", "active", "ordering",
+        "from", "to",
+    ]  # fmt: skip

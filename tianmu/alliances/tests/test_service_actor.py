@@ -6,7 +6,7 @@ import pytest
 
 from tianmu.alliances import services
 from tianmu.alliances.models import AllianceMember
-from tianmu.core.testing import change_authors, changed_models, logged_changes
+from tianmu.testing.world import change_authors, changed_models, logged_changes
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """Factories for commerce, and `build_trade`: a small, hand-countable set of agreements,
-orders, deliveries and payments on top of the test world (tianmu/core/testing.py)."""
+orders, deliveries and payments on top of the test world (tianmu/testing/world.py)."""
 
 import datetime
 from decimal import Decimal

@@ -13,9 +13,8 @@ from tianmu.projects.models import Project
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_figures(django_user_model, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ctx = load_demo()
+def test_demo_figures(demo, django_user_model):
+    ctx = demo
     root = django_user_model.objects.create(username="demo-root", role="superuser",
                                             is_superuser=True)  # fmt: skip
     year = ctx.today.year

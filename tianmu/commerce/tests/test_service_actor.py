@@ -7,7 +7,7 @@ import pytest
 
 from tianmu.commerce import services
 from tianmu.commerce.models import Agreement, AgreementLine, PurchaseOrder
-from tianmu.core.testing import change_authors, changed_models, logged_changes
+from tianmu.testing.world import change_authors, changed_models, logged_changes
 
 pytestmark = pytest.mark.django_db
 

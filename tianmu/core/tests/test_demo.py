@@ -1,4 +1,7 @@
-"""The Lin'an demo: idempotent, logged, and it reproduces the article's figures from records."""
+"""The Lin'an demo: idempotent, logged, and it reproduces the article's figures from records.
+
+Tests that read the demo take the `demo` fixture (loaded once per session, conftest.py); the
+ones about loading itself load into an empty database."""
 
 from io import StringIO
 
@@ -43,10 +46,16 @@ def counts() -> dict[str, int]:
     return {m._meta.label: m.objects.count() for m in [*MODELS, ObjectChange]}
 
 
-@pytest.fixture
-def demo(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return load_demo()
+def only_foundation_steps(monkeypatch, below: int = 300) -> None:
+    """Keep only the demo steps ordered below `below` (registry 100s, alliances 200s).
+
+    For the tests of the runner itself (--if-empty, order, rollback): they need a real load,
+    not the instruments' thousands of rows. The full demo is loaded by
+    test_loaddemo_twice_changes_nothing_the_second_time and by the session's `demo` fixture.
+    """
+    demo_steps()  # every app's steps are discovered before the registry is narrowed
+    kept = {k: s for k, s in demo_module._STEPS.items() if s.order < below}
+    monkeypatch.setattr(demo_module, "_STEPS", kept)
 
 
 def run(*args) -> str:
@@ -69,7 +78,8 @@ def test_loaddemo_twice_changes_nothing_the_second_time():
     assert after_first["alliances.Pairing"] == 13
 
 
-def test_if_empty_loads_only_into_an_empty_database():
+def test_if_empty_loads_only_into_an_empty_database(monkeypatch):
+    only_foundation_steps(monkeypatch, below=200)
     assert "Demo loaded" in run("--if-empty")
     before = counts()
     assert "not loaded" in run("--if-empty")
@@ -228,7 +238,7 @@ def test_village_profiles_and_three_years_of_income(demo):
 
 
 def test_demo_steps_run_in_order_and_apps_can_add_their_own(monkeypatch):
-    monkeypatch.setattr(demo_module, "_STEPS", dict(demo_module._STEPS))
+    only_foundation_steps(monkeypatch)
     calls = []
 
     @register_demo_step(999, "test.last")
@@ -250,7 +260,7 @@ def test_demo_steps_run_in_order_and_apps_can_add_their_own(monkeypatch):
 
 
 def test_a_failing_step_rolls_the_whole_demo_back(monkeypatch):
-    monkeypatch.setattr(demo_module, "_STEPS", dict(demo_module._STEPS))
+    only_foundation_steps(monkeypatch)
 
     @register_demo_step(999, "test.boom")
     def boom(ctx: DemoContext) -> None:

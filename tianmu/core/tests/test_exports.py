@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from tianmu.core.exports import columns_of
+from tianmu.core.resources import columns_of
 from tianmu.core.tests.api_client import ApiClient
 from tianmu.core.tests.test_resources import _resources
 

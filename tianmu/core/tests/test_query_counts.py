@@ -380,7 +380,7 @@ def _measure(w, chain, limit: int) -> dict:
 @pytest.fixture(scope="module")
 def measured(django_db_setup, django_db_blocker):
     """{(kind, endpoint): (small world's (queries, status, response), large world's)}."""
-    from tianmu.core.testing import build_world
+    from tianmu.testing.world import build_world
 
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     unblocked = django_db_blocker.unblock()

@@ -1,6 +1,6 @@
 """GET /api/v1/kpis: the registered figures for each role, narrowed by area and period.
 
-Worked out by hand from tianmu/core/testing.py: A1 (5 core enterprises, paired with V1a in T1)
+Worked out by hand from tianmu/testing/world.py: A1 (5 core enterprises, paired with V1a in T1)
 and A2 (1 core enterprise, paired with V2a in T2) in county A; AB (1 core enterprise, paired
 with VB) in county B; all pairings open-ended from 2020-01-01.
 """

@@ -58,14 +58,12 @@ def test_links_carry_the_figure_filters(world):
     assert url == "/registry/organizations/?alliance_role=core&paired_area=330112&from=2024-01-01"
 
 
-def test_every_count_on_the_demo_equals_its_list(db):
+def test_every_count_on_the_demo_equals_its_list(demo):
     """On the Lin'an demo, each registered count (not money) equals the length of its list,
     for the superuser and for the county's programme admin."""
     from tianmu.accounts.models import User
-    from tianmu.core.demo import load_demo
     from tianmu.dashboard.selectors import kpi_keys
 
-    load_demo()
     county = Area.objects.get(code="330112000000")
     users = [
         User.objects.create(username="root-demo", role="superuser", is_superuser=True),

@@ -1,4 +1,4 @@
-"""The demo's jobs, loans and events figures come out of its records (one load, ~10 s)."""
+"""The demo's jobs, loans and events figures come out of its records (the `demo` fixture)."""
 
 import datetime
 from decimal import Decimal
@@ -18,9 +18,8 @@ from tianmu.registry.models import Area
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_figures(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ctx = load_demo()
+def test_demo_figures(demo):
+    ctx = demo
     county = Area.objects.get(code="330112000000")
     admin = UserFactory(username="demo_admin", role="admin", scope_area=county)
     root = UserFactory(username="demo_root", role="superuser", is_superuser=True)

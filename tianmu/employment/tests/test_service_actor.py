@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from tianmu.core.testing import change_authors, changed_models, logged_changes
 from tianmu.core.workflow import record_confirm
 from tianmu.employment import services
 from tianmu.employment.models import Person, Placement, Position, Workshop
+from tianmu.testing.world import change_authors, changed_models, logged_changes
 
 pytestmark = pytest.mark.django_db
 

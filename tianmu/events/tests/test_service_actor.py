@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tianmu.core.testing import change_authors, changed_models, logged_changes
 from tianmu.events import services
 from tianmu.events.models import Event
+from tianmu.testing.world import change_authors, changed_models, logged_changes
 
 pytestmark = pytest.mark.django_db
 

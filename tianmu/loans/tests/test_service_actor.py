@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from tianmu.core.context import acting_as
-from tianmu.core.testing import change_authors, changed_models, logged_changes
 from tianmu.loans import services
 from tianmu.loans.models import Loan
 from tianmu.loans.tests.factories import LoanProductFactory
+from tianmu.testing.world import change_authors, changed_models, logged_changes
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ import pytest
 
 from tianmu.accounts.tests.factories import UserFactory
 from tianmu.alliances.models import Pairing
-from tianmu.core.demo import load_demo
 from tianmu.core.tests.api_client import ApiClient
 from tianmu.matching.selectors import unpaired_villages
 
@@ -32,9 +31,9 @@ class DemoClient(ApiClient):
         return self._keys[who]
 
 
-def test_the_optimiser_on_the_linan_demo():
-    """One test, because loading the demo is most of its time."""
-    ctx = load_demo()
+def test_the_optimiser_on_the_linan_demo(demo):
+    """The `demo` fixture: the demo loaded once per session, restored for this test."""
+    ctx = demo
     program = ctx.refs["program"]
     admin = UserFactory(username="linan_admin", role="admin", scope_area=ctx.refs["county"])
     api = DemoClient(admin)

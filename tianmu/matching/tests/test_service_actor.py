@@ -3,10 +3,10 @@
 import pytest
 
 from tianmu.core.services import object_save
-from tianmu.core.testing import change_authors, changed_models, logged_changes
 from tianmu.matching import services
 from tianmu.matching.models import MatchingRun
 from tianmu.matching.tasks import run_matching
+from tianmu.testing.world import change_authors, changed_models, logged_changes
 
 pytestmark = pytest.mark.django_db
 

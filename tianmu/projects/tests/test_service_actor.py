@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from tianmu.core.testing import change_authors, changed_models, logged_changes
 from tianmu.projects import services
 from tianmu.projects.models import Project, ProjectUpdate, ProjectVillage
+from tianmu.testing.world import change_authors, changed_models, logged_changes
 
 pytestmark = pytest.mark.django_db
 

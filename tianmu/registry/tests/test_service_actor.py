@@ -2,9 +2,9 @@
 
 import pytest
 
-from tianmu.core.testing import change_authors, changed_models, logged_changes
 from tianmu.registry import services
 from tianmu.registry.models import Area, Village
+from tianmu.testing.world import change_authors, changed_models, logged_changes
 
 pytestmark = pytest.mark.django_db
 

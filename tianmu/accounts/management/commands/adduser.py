@@ -12,8 +12,8 @@ from django.db import transaction
 from tianmu.accounts.choices import AREA_ROLES, ORG_ROLES, Role
 from tianmu.accounts.models import User
 from tianmu.core.context import acting_as
-from tianmu.core.filtersets import area_from_code
 from tianmu.registry.models import Organization
+from tianmu.registry.selectors import area_from_code
 
 # How the model's field names read on the command line.
 _OPTION = {"scope_area": "--scope", "scope_organization": "--scope", "role": "--role"}

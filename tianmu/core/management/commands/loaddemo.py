@@ -6,8 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from tianmu.core.demo import load_demo
-from tianmu.registry.models import Area
+from tianmu.core.demo import domain_records_exist, load_demo
 
 
 class Command(BaseCommand):
@@ -20,12 +19,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Load only when the database has no areas yet (used by `make run`).",
+            help="Load only when the database has no domain records yet (used by `make run`).",
         )
 
     def handle(self, *args, if_empty: bool = False, **options):
-        if if_empty and Area.objects.exists():
-            self.stdout.write("The database already has areas; demo not loaded.")
+        if if_empty and domain_records_exist():
+            self.stdout.write("The database already has domain records; demo not loaded.")
             return
         began = time.monotonic()
         ctx = load_demo()
