@@ -8,6 +8,7 @@ from tianmu.alliances.choices import MemberRole
 from tianmu.core.filtersets import AreaCodeFilter, SearchFilterSet, area_from_code
 from tianmu.core.period_filters import ActivePeriodMixin, add_period_filters
 from tianmu.core.periods import Period
+from tianmu.core.scoping import visible_to
 from tianmu.registry.choices import AreaLevel, FicPosition, OrganizationKind, PartnerKind
 from tianmu.registry.models import Area, Organization, Village
 
@@ -101,7 +102,16 @@ class OrganizationFilterSet(SearchFilterSet):
             start = end = None
         term = Period(start, end).overlap_q()
         # A draft alliance that was never activated is not active, nor are its pairings.
-        pairings = Pairing.objects.filter(term, Alliance.counted_q("alliance__"))
+        # Only the alliances the user may see: an organisation they see must not count for a
+        # membership in another county's alliance (the figures run this FilterSet).
+        # An API request names its user in `auth` (a token), a page in `user`; without one the
+        # outer queryset is already scoped.
+        user = getattr(self.request, "auth", None) or getattr(self.request, "user", None)
+        pairing_rows, member_rows = Pairing.objects.all(), AllianceMember.objects.all()
+        if user is not None and user.is_authenticated:
+            pairing_rows = visible_to(user, Pairing)
+            member_rows = visible_to(user, AllianceMember)
+        pairings = pairing_rows.filter(term, Alliance.counted_q("alliance__"))
         if area_code:
             area = area_from_code(area_code)
             if area is None:
@@ -109,7 +119,7 @@ class OrganizationFilterSet(SearchFilterSet):
             pairings = pairings.filter(
                 Q(village__area=area) | Q(village__area__path__startswith=area.subtree_prefix())
             )
-        members = AllianceMember.objects.filter(term, alliance__in=pairings.values("alliance_id"))
+        members = member_rows.filter(term, alliance__in=pairings.values("alliance_id"))
         if role:
             members = members.filter(role=role)
         ids = members.values("organization_id")
