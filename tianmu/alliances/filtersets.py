@@ -9,6 +9,7 @@ from tianmu.alliances.models import Alliance, AllianceMember, Pairing, Program
 from tianmu.core.filtersets import SearchFilterSet, extend_filterset
 from tianmu.core.period_filters import ActivePeriodMixin, add_period_filters
 from tianmu.core.periods import Period
+from tianmu.core.scoping import visible_to
 from tianmu.registry.filtersets import AreaCodeFilter, OrganizationFilterSet, VillageFilterSet
 from tianmu.registry.selectors import area_from_code
 
@@ -101,8 +102,18 @@ def _membership_narrowing(filterset, queryset):
     if active:
         start = end = None
     term = Period(start, end).overlap_q()
+    # Only the alliances the user may see: an organisation they see must not count for a
+    # membership in another county's alliance (the figures run this FilterSet). An API request
+    # names its user in `auth` (a token), a page in `user`; without one the outer queryset is
+    # already scoped.
+    request = filterset.request
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    pairing_rows, member_rows = Pairing.objects.all(), AllianceMember.objects.all()
+    if user is not None and user.is_authenticated:
+        pairing_rows = visible_to(user, Pairing)
+        member_rows = visible_to(user, AllianceMember)
     # A draft alliance that was never activated is not active, nor are its pairings.
-    pairings = Pairing.objects.filter(term, Alliance.counted_q("alliance__"))
+    pairings = pairing_rows.filter(term, Alliance.counted_q("alliance__"))
     if area_code:
         area = area_from_code(area_code)
         if area is None:
@@ -110,7 +121,7 @@ def _membership_narrowing(filterset, queryset):
         pairings = pairings.filter(
             Q(village__area=area) | Q(village__area__path__startswith=area.subtree_prefix())
         )
-    members = AllianceMember.objects.filter(term, alliance__in=pairings.values("alliance_id"))
+    members = member_rows.filter(term, alliance__in=pairings.values("alliance_id"))
     if role:
         members = members.filter(role=role)
     ids = members.values("organization_id")

@@ -19,6 +19,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.db.models import Expression, F, Q, QuerySet, Sum
@@ -172,7 +173,9 @@ class KpiSpec:
             model = self.filterset._meta.model
             base = self.queryset(ctx) if self.queryset is not None else model.objects.all()
             rows = visible_to(ctx.user, base)
-        fs = self.filterset(data, queryset=rows)
+        # The FilterSet sees the user as on the list page (request.user), for filters that
+        # look at related records in the user's scope.
+        fs = self.filterset(data, queryset=rows, request=SimpleNamespace(user=ctx.user))
         if not fs.is_valid():  # the callers validate the period and area first
             raise ValueError(dict(fs.errors))
         return fs.qs
