@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.core.models import ObjectChange
-from tianmu.core.period_filters import add_period_filters
+from tianmu.core.period_filters import PeriodFilterSet, add_period_filters
 from tianmu.core.scoping import Role, registered_models, scope_for, visible_to
 
 
@@ -61,7 +61,7 @@ def model_of(label: str):
     return found[0] if len(found) == 1 else None
 
 
-class ObjectChangeFilterSet(django_filters.FilterSet):
+class ObjectChangeFilterSet(PeriodFilterSet):
     """`model` (`app_label.model_name` or the model name), `object_id`, `user` (a user
     name), `action`, `from`/`to` (dates of the change, inclusive)."""
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.core.filtersets import SearchFilterSet
-from tianmu.core.period_filters import add_period_filters, period_of
+from tianmu.core.period_filters import PeriodFilterSet, add_period_filters, period_of
 from tianmu.core.periods import Period
 from tianmu.core.workflow import ConfirmationStatus
 from tianmu.employment.choices import (
@@ -124,7 +124,7 @@ class PlacementFilterSet(SearchFilterSet):
 add_period_filters(PlacementFilterSet)
 
 
-class PersonalDataAccessFilterSet(django_filters.FilterSet):
+class PersonalDataAccessFilterSet(PeriodFilterSet):
     """The reveal log (reveals, ID-number searches, refused duplicates): `user` is a user
     name, `from`/`to` dates of the access."""
 

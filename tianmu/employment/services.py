@@ -45,12 +45,16 @@ def position_save(*, user, position: Position) -> Position:
     return object_save(user=user, instance=position)
 
 
-@service
+@service(atomic=False)
 def person_save(*, user, person: Person) -> Person:
+    """Register or change a person. Not one transaction: a refused duplicate is logged (and
+    counted against the user's searches) in its own, which the refusal must not roll back;
+    the save itself is `object_save`'s transaction."""
     refuse_duplicate_id_number(user=user, person=person)
     return object_save(user=user, instance=person)
 
 
+@service(atomic=False)
 def refuse_duplicate_id_number(*, user, person: Person) -> None:
     """Refuse a number another person already has, saying only what the user may know.
 
@@ -218,6 +222,7 @@ def may_search_id_number(user) -> bool:
     return scope.is_all or (scope.is_area and scope.role in (Role.ADMIN, Role.VILLAGE))
 
 
+@service(atomic=False)
 def person_search_id_number(*, user, id_number: str) -> list[Person]:
     """The person (at most one) with this full ID number among those the user may reveal.
 

@@ -67,7 +67,9 @@ def test_disputing_a_record_dated_in_a_locked_month_is_refused(locked, trade):
     assert r.status_code == 400
     message = r.json()["errors"]["__all__"][0]
     assert "2024-07" in message and "临安区" in message and message != LOCKED
-    with pytest.raises(ValidationError, match=LOCKED[:20]):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError, match=LOCKED[:20]):
         record_dispute(user=locked.users["village"], obj=trade.pay2, reason="没收到")
     trade.pay2.refresh_from_db()
     assert trade.pay2.confirmation == "reported"

@@ -37,10 +37,21 @@ NOT_SERVICES = {
     "tianmu.employment.services.may_reveal": "a read: whether the reveal button shows",
     "tianmu.matching.services.proposal_blockers": "a read: why a proposal cannot be accepted",
     "tianmu.matching.services.run_schedule": "hands a run to Celery; the task's service writes",
+    # Accounts' writes act on a user (`user`) for someone else (`by`): they attribute the
+    # change to `by` themselves, in one transaction (tianmu/accounts/tests cover the log).
+    "tianmu.accounts.services.user_set_password": "attributes to `by` inside",
+    "tianmu.accounts.services.apitoken_issue": "attributes to `by` inside",
+    "tianmu.accounts.services.apitoken_revoke": "attributes to `by` inside",
+    "tianmu.employment.services.ensure_within_limit": "a guard services call (counts the log)",
+    "tianmu.employment.services.may_search_id_number": "a read: whether the search may run",
 }
 
 #: Services that are not one transaction, on purpose (see their docstrings).
 NOT_ATOMIC = {
+    # The refused duplicate's access-log row must outlive the refusal (tianmu/employment).
+    "tianmu.employment.services.person_save",
+    "tianmu.employment.services.refuse_duplicate_id_number",
+    "tianmu.employment.services.person_search_id_number",
     "tianmu.matching.services.run_create",
     "tianmu.matching.services.run_rerun",
     "tianmu.matching.execution.run_execute",

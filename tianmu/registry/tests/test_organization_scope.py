@@ -146,9 +146,10 @@ def test_the_creating_users_area_registers_the_organisation(world):
     # The area is set by the service, not by the client.
     body = {"kind": "enterprise", "name": "另一企业", "registered_area": world.county_b.pk}
     r = api("admin", "post", "/organizations", body)
-    assert r.status_code in (201, 422), r.content  # ignored, or refused as an unknown field
-    if r.status_code == 201:
-        assert Organization.objects.get(pk=r.json()["id"]).registered_area == world.county
+    # Not a field of the API: refused as unknown (400 naming it), nothing written.
+    assert r.status_code == 400, r.content
+    assert "registered_area" in r.json()["errors"]
+    assert not Organization.objects.filter(name="另一企业").exists()
 
 
 def test_the_data_migration_fills_the_registering_area(oworld):
