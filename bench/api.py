@@ -139,6 +139,10 @@ def pairs(village: int) -> list[tuple[str, str, str]]:
 
 
 def _env(db: str, var_dir: str) -> dict:
+    import base64
+
+    from cryptography.fernet import Fernet
+
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
     os.makedirs(os.path.join(var_dir, "static"), exist_ok=True)  # WhiteNoise looks for it
     env.update(
@@ -146,6 +150,11 @@ def _env(db: str, var_dir: str) -> dict:
         TIANMU_VAR_DIR=var_dir,
         DJANGO_SETTINGS_MODULE="tianmu.settings",
         LOG_LEVEL="WARNING",
+        # Production settings (DEBUG=0) refuse to start without their own keys: throwaway ones.
+        DEBUG="0",
+        SECRET_KEY=base64.urlsafe_b64encode(os.urandom(40)).decode(),
+        TIANMU_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        TIANMU_LOOKUP_KEY=base64.urlsafe_b64encode(os.urandom(40)).decode(),
     )
     if db == "postgres":
         env["DATABASE_URL"] = PG_URL + PG_DB

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.urls import path
 
-from tianmu.core.api import BearerAuth, filtered
+from tianmu.accounts.auth import BearerAuth
+from tianmu.core.api import filtered
 from tianmu.core.money import money_str
 from tianmu.core.scoping import visible_to
 from tianmu.employment.filtersets import PlacementFilterSet

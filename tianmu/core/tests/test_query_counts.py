@@ -167,6 +167,7 @@ DETAIL_OBJECTS = {
     "/events/{}": "event",
     "/matching/runs/{}": "run",
     "/matching/runs/{}/instance": "run",
+    "/kpis/{}/records": "kpi",  # a figure's records, paged: the events figure
 }
 
 
@@ -306,6 +307,7 @@ def add_chain(w, i: int, children: int) -> SimpleNamespace:
         event = EventFactory(village=v, alliance=c.alliance, organizations=c.enterprises[:n])
         c.event = c.event or event
 
+    c.kpi = SimpleNamespace(pk="events")  # the figure whose records the chain's events are
     c.run = None
     for _ in range(n):
         run = MatchingRun.objects.create(
