@@ -86,6 +86,7 @@ def county():
             partner_kind="financial",
             name="示例农商银行",
             home_town=None,
+            registered_area=county,  # a county bank: registered by the county it serves
             credit_code=None,
             fic_executive=False,
             fic_position="",
