@@ -212,6 +212,16 @@ def bind_form(form_class, payload: dict, *, user, instance=None, partial=False, 
     values for PATCH (`partial`), the model's defaults on create. The form is first built
     unbound to read that initial data, then bound to initial + payload.
     """
+    too_large = {
+        name: [_("The number is too large.")]
+        for name, value in payload.items()
+        if any(
+            isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_INT
+            for v in (value if isinstance(value, list | tuple) else [value])
+        )
+    }
+    if too_large:  # a database cannot hold them: 400 naming the field, never a 500
+        raise InvalidInput(too_large)
     data: dict[str, Any] = {}
     if partial or instance is None:
         unbound = form_class(user=user, instance=instance, **kwargs)
