@@ -61,6 +61,7 @@ from tianmu.core.api import (
     InvalidInput,
     add_confirmation_routes,
     bind_form,
+    check_int,
     ensure_can_create,
     get_editable_or_404,
     get_visible_or_404,
@@ -156,7 +157,9 @@ def agreement_line_create(request, agreement_id: int, payload: LineIn):
 def agreement_line_remove(request, agreement_id: int, line_id: int):
     user = user_of(request)
     line = get_editable_or_404(
-        user, AgreementLine.objects.filter(agreement_id=agreement_id), line_id
+        user,
+        AgreementLine.objects.filter(agreement_id=check_int(agreement_id, "agreement_id")),
+        line_id,
     )
     agreement_line_delete(user=user, line=line)
     return Status(204, None)

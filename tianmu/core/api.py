@@ -77,6 +77,12 @@ def register_error_handlers(api) -> None:
     # core.services.NotFound is a PermissionDenied: both mean “not yours”, answered 404.
     api.add_exception_handler(PermissionDenied, lambda request, exc: _not_found(request, exc, api))
     api.add_exception_handler(Http404, lambda request, exc: _not_found(request, exc, api))
+    # A number no database column can hold, wherever it came from (a path, a nested id): the
+    # input is wrong, not the server (SQLite raises OverflowError, PostgreSQL a DataError).
+    too_large = {"__all__": [_("The number is too large.")]}
+    api.add_exception_handler(
+        OverflowError, lambda request, exc: _bad_request(request, too_large, api)
+    )
 
 
 # --- Look-ups ---------------------------------------------------------------------------------

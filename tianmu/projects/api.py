@@ -12,6 +12,7 @@ from tianmu.core.api import (
     InvalidInput,
     ReasonIn,
     bind_form,
+    check_int,
     get_editable_or_404,
     get_visible_or_404,
     payload_of,
@@ -91,7 +92,9 @@ def participant_create(request, project_id: int, payload: ParticipantIn):
 def participant_delete(request, project_id: int, participant_id: int):
     user = user_of(request)
     participant = get_editable_or_404(
-        user, ProjectVillage.objects.filter(project_id=project_id), participant_id
+        user,
+        ProjectVillage.objects.filter(project_id=check_int(project_id, "project_id")),
+        participant_id,
     )
     participant_remove(user=user, participant=participant)
     return Status(204, None)

@@ -142,3 +142,16 @@ def test_integers_beyond_64_bits_in_a_write_body_are_400(world, admin_api):
     assert r.status_code == 400, r.content
     assert "service_area" in r.json()["errors"]
     assert Organization.objects.get(pk=org.pk).name == before
+
+
+@pytest.mark.django_db
+def test_nested_ids_beyond_64_bits_are_400(world, admin_api):
+    """The parent id of a nested route (schemathesis found 500s here) is refused, too."""
+    huge = 2**64
+    for path in (
+        f"/projects/{huge}/villages/1",
+        f"/organizations/{huge}/chamber-members/1",
+        f"/agreements/{huge}/lines/1",
+    ):
+        r = admin_api.delete(path)
+        assert r.status_code == 400, (path, r.content)
