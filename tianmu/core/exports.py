@@ -71,7 +71,12 @@ def _cell(col: ExportColumn, row: dict) -> Any:
         return value.get("name", value.get("id"))
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    return value
+    if isinstance(value, datetime.datetime):
+        # Excel has no time zones: the local time, as the pages show it.
+        return timezone.localtime(value).replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, str | int | float | Decimal | datetime.date):
+        return value
+    return str(value)
 
 
 def rows_of(shape, queryset: models.QuerySet, user) -> Iterator[dict]:

@@ -96,3 +96,19 @@ def test_list_page_exports(world):
     assert r.status_code == 200
     count = ApiClient(world)("admin", "get", "/villages").json()["count"]
     assert len(_csv_rows(r)) - 1 == count
+
+
+def test_cells_excel_cannot_hold_become_what_the_page_shows():
+    """A time-zone-aware datetime (a confirmation time) goes out as local time; anything
+    else unknown as text — openpyxl refuses both (schemathesis found the 500)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tianmu.core.exports import ExportColumn, _cell
+
+    col = ExportColumn(("t",), "t")
+    aware = timezone.make_aware(datetime.datetime(2025, 3, 1, 8, 30))
+    assert _cell(col, {"t": aware}).tzinfo is None
+    assert _cell(col, {"t": aware}) == timezone.localtime(aware).replace(tzinfo=None)
+    assert _cell(col, {"t": {1, 2}}) == str({1, 2})
