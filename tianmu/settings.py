@@ -151,6 +151,7 @@ MIDDLEWARE = [
     "tianmu.accounts.middleware.SecondFactorMiddleware",
     "tianmu.accounts.middleware.PasswordChangeRequiredMiddleware",
     "tianmu.core.middleware.ChangeActorMiddleware",
+    "tianmu.core.middleware.OversizedIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

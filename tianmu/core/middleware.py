@@ -53,3 +53,42 @@ class ChangeActorMiddleware:
             return self.get_response(request)
         finally:
             _actor.reset(token)
+
+
+class OversizedIdMiddleware:
+    """An id in the URL that no database column can hold is bad input, never a 500.
+
+    SQLite raises OverflowError on such a number and PostgreSQL a DataError, and whether a
+    query reaches the database at all depends on the Django version (newer ones answer an
+    out-of-range lookup with no rows). So every view's integer URL arguments are checked here,
+    once: the API answers 400 naming the argument, like any other invalid input; a page
+    answers 404, as for any id that does not exist.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from tianmu.core.api import MAX_INT
+
+        too_large = [
+            name
+            for name, value in view_kwargs.items()
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT
+        ]
+        if not too_large:
+            return None
+        from django.http import Http404, JsonResponse
+        from django.utils.translation import gettext as _
+
+        if request.path.startswith("/api/"):
+            message = [_("The number is too large.")]
+            body = {
+                "detail": _("The input is not valid."),
+                "errors": dict.fromkeys(too_large, message),
+            }
+            return JsonResponse(body, status=400)
+        raise Http404

@@ -155,3 +155,12 @@ def test_nested_ids_beyond_64_bits_are_400(world, admin_api):
     ):
         r = admin_api.delete(path)
         assert r.status_code == 400, (path, r.content)
+        assert r.json()["errors"], r.content
+
+
+@pytest.mark.django_db
+def test_page_ids_beyond_64_bits_are_404(world, client):
+    """A page's id that no database can hold is an id that does not exist: 404, not a 500."""
+    client.force_login(world.users["admin"])
+    for url in (f"/registry/organizations/{2**64}/", f"/projects/{2**64}/"):
+        assert client.get(url).status_code == 404, url
