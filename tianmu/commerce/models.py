@@ -122,7 +122,7 @@ class Product(ChangeLoggedModel):
         verbose_name_plural = _("products")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.village}）"
+        return _("%(name)s (%(village)s)") % {"name": self.name, "village": self.village}
 
 
 class Agreement(ChangeLoggedModel):

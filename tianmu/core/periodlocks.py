@@ -12,7 +12,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tianmu.core.models import ChangeLoggedModel
 
@@ -22,18 +22,20 @@ class PeriodLock(ChangeLoggedModel):
 
     county = models.ForeignKey(
         "registry.Area",
-        verbose_name=_lazy("county"),
+        verbose_name=gettext_lazy("county"),
         on_delete=models.PROTECT,
         related_name="period_locks",
     )
-    month = models.DateField(_lazy("month"), help_text=_lazy("The first day of the month."))
-    reason = models.CharField(_lazy("reason"), max_length=200, blank=True)
+    month = models.DateField(
+        gettext_lazy("month"), help_text=gettext_lazy("The first day of the month.")
+    )
+    reason = models.CharField(gettext_lazy("reason"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-month"]
         constraints = [models.UniqueConstraint(fields=["county", "month"], name="period_lock_once")]
-        verbose_name = _lazy("period lock")
-        verbose_name_plural = _lazy("period locks")
+        verbose_name = gettext_lazy("period lock")
+        verbose_name_plural = gettext_lazy("period locks")
 
     def __str__(self) -> str:
         return f"{self.county} {self.month:%Y-%m}"

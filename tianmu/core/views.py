@@ -373,9 +373,33 @@ class ObjectHistoryView(BaseObjectView):
         return render(request, self.template_name, context)
 
 
+#: Fields the change log keeps but a person does not need to read: keys, the tree path,
+#: timestamps the change itself carries, and search hashes of encrypted values.
+INTERNAL_FIELDS = {"id", "path", "created", "last_updated"}
+
+
+def _internal(name: str) -> bool:
+    return name in INTERNAL_FIELDS or name.endswith("_hash")
+
+
+def _local_time(value):
+    """An ISO date-time from the change log's JSON, in the local time zone, to the minute."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+    from django.utils.formats import date_format
+
+    moment = parse_datetime(value) if isinstance(value, str) else None
+    if moment is None:
+        return value
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return date_format(moment, "Y-m-d H:i")
+
+
 def describe_changes(user, changes, *, main: type[models.Model]) -> list[dict]:
-    """Each change with its field-by-field diff in words: labels, choice names, and the names
-    of referenced objects the user may see (ids otherwise)."""
+    """Each change in words: a sentence naming it ("Changed confirmation and confirmed by")
+    and its field-by-field diff with labels, choice names, local times and the names of
+    referenced objects the user may see (ids otherwise); internal fields are left out."""
     changes = list(changes)
     wanted: dict[type[models.Model], set] = defaultdict(set)
     fields_of: dict[type[models.Model], dict[str, models.Field]] = {}
@@ -386,6 +410,7 @@ def describe_changes(user, changes, *, main: type[models.Model]) -> list[dict]:
         fields = fields_of.setdefault(
             model, {f.attname: f for f in model._meta.concrete_fields + model._meta.many_to_many}
         )
+        wanted[model].add(change.object_id)
         for name, before, after in change.diff():
             field = fields.get(name)
             if field is not None and field.is_relation:
@@ -413,6 +438,8 @@ def describe_changes(user, changes, *, main: type[models.Model]) -> list[dict]:
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
+        if isinstance(field, models.DateTimeField):
+            return _local_time(value)
         if isinstance(value, list):
             return ", ".join(str(v) for v in value) or "—"
         return value
@@ -423,18 +450,57 @@ def describe_changes(user, changes, *, main: type[models.Model]) -> list[dict]:
         fields = fields_of.get(model, {})
         rows = []
         for name, before, after in change.diff():
+            if _internal(name):
+                continue
             field = fields.get(name)
             label = field.verbose_name if field is not None else name
             rows.append((label, show(field, before), show(field, after)))
+        model_name = model._meta.verbose_name if model else ""
+        # The object's name as it reads today, in the reader's language; the name stored with
+        # the change for a record that is gone or out of sight.
+        name = change.object_repr
+        if model is not None:
+            try:
+                pk = model._meta.pk.to_python(change.object_id)
+            except ValidationError:
+                pk = None
+            name = names.get(model, {}).get(pk, name)
         entries.append(
             {
                 "change": change,
-                "model_name": model._meta.verbose_name if model else "",
+                "model_name": model_name,
+                "object_name": name,
                 "is_related": model is not main,
                 "rows": rows,
+                "summary": _summary(change, model_name, name, [row[0] for row in rows]),
             }
         )
     return entries
+
+
+def _summary(change, model_name, name, labels) -> str:
+    if change.action == ObjectChange.Action.CREATE:
+        return _("Created %(model)s “%(name)s”.") % {"model": model_name, "name": name}
+    if change.action == ObjectChange.Action.DELETE:
+        return _("Deleted %(model)s “%(name)s”.") % {"model": model_name, "name": name}
+    if not labels:
+        return _("Saved %(model)s “%(name)s” without a visible change.") % {
+            "model": model_name,
+            "name": name,
+        }
+    return _("Changed %(fields)s of “%(name)s”.") % {
+        "fields": _list_words([str(label) for label in labels]),
+        "name": name,
+    }
+
+
+def _list_words(words: list[str]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return _("%(first)s and %(last)s") % {
+        "first": _(", ").join(words[:-1]),
+        "last": words[-1],
+    }
 
 
 def section_response(request, template: str, context: dict, *, fallback_url: str):

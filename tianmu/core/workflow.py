@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tianmu.core.context import attributed_to
 from tianmu.core.periodlocks import PeriodLock, check_period_lock, ensure_period_open
@@ -35,34 +35,36 @@ from tianmu.core.services import NotFound, service
 
 
 class ConfirmationStatus(models.TextChoices):
-    REPORTED = "reported", _lazy("Reported, awaiting confirmation")
-    CONFIRMED = "confirmed", _lazy("Confirmed")
-    DISPUTED = "disputed", _lazy("Disputed")
+    REPORTED = "reported", gettext_lazy("Reported, awaiting confirmation")
+    CONFIRMED = "confirmed", gettext_lazy("Confirmed")
+    DISPUTED = "disputed", gettext_lazy("Disputed")
 
 
 class Side(models.TextChoices):
     """The two parties of a record (enterprise and village collective, bank and village …)."""
 
-    ENTERPRISE = "enterprise", _lazy("Enterprise")
-    VILLAGE = "village", _lazy("Village")
-    BANK = "bank", _lazy("Bank")
-    ADMIN = "admin", _lazy("Programme office")
+    ENTERPRISE = "enterprise", gettext_lazy("Enterprise")
+    VILLAGE = "village", gettext_lazy("Village")
+    BANK = "bank", gettext_lazy("Bank")
+    ADMIN = "admin", gettext_lazy("Programme office")
 
 
 class Confirmable(models.Model):
     """Mixin: a record reported by one side and confirmed (or disputed) by the other."""
 
-    reported_side = models.CharField(_lazy("reported by side"), max_length=12, choices=Side.choices)
+    reported_side = models.CharField(
+        gettext_lazy("reported by side"), max_length=12, choices=Side.choices
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_lazy("reported by"),
+        verbose_name=gettext_lazy("reported by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
     confirmation = models.CharField(
-        _lazy("confirmation"),
+        gettext_lazy("confirmation"),
         max_length=10,
         choices=ConfirmationStatus.choices,
         default=ConfirmationStatus.REPORTED,
@@ -70,22 +72,22 @@ class Confirmable(models.Model):
     )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_lazy("confirmed by"),
+        verbose_name=gettext_lazy("confirmed by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    confirmed_at = models.DateTimeField(_lazy("confirmed at"), null=True, blank=True)
-    dispute_reason = models.CharField(_lazy("dispute reason"), max_length=300, blank=True)
+    confirmed_at = models.DateTimeField(gettext_lazy("confirmed at"), null=True, blank=True)
+    dispute_reason = models.CharField(gettext_lazy("dispute reason"), max_length=300, blank=True)
     corrects = models.ForeignKey(
         "self",
-        verbose_name=_lazy("corrects"),
+        verbose_name=gettext_lazy("corrects"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="corrections",
-        help_text=_lazy("The confirmed record this one corrects."),
+        help_text=gettext_lazy("The confirmed record this one corrects."),
     )
 
     class Meta:
@@ -101,32 +103,32 @@ class Confirmable(models.Model):
 
 
 class ReviewStatus(models.TextChoices):
-    DRAFT = "draft", _lazy("Draft")
-    SUBMITTED = "submitted", _lazy("Submitted")
-    APPROVED = "approved", _lazy("Approved")
-    RETURNED = "returned", _lazy("Returned")
+    DRAFT = "draft", gettext_lazy("Draft")
+    SUBMITTED = "submitted", gettext_lazy("Submitted")
+    APPROVED = "approved", gettext_lazy("Approved")
+    RETURNED = "returned", gettext_lazy("Returned")
 
 
 class Reviewable(models.Model):
     """Mixin: draft → submitted → approved, or returned with a reason."""
 
     review_status = models.CharField(
-        _lazy("review status"),
+        gettext_lazy("review status"),
         max_length=10,
         choices=ReviewStatus.choices,
         default=ReviewStatus.DRAFT,
         db_index=True,
     )
-    review_note = models.CharField(_lazy("review note"), max_length=300, blank=True)
+    review_note = models.CharField(gettext_lazy("review note"), max_length=300, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_lazy("reviewed by"),
+        verbose_name=gettext_lazy("reviewed by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    reviewed_at = models.DateTimeField(_lazy("reviewed at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(gettext_lazy("reviewed at"), null=True, blank=True)
 
     class Meta:
         abstract = True

@@ -70,6 +70,7 @@ class PersonFilterSet(SearchFilterSet):
     village = django_filters.NumberFilter(field_name="village_id", label=_("Village"))
     area = AreaCodeFilter(field_name="village__area", label=_("Within area (code)"))
     low_income = django_filters.BooleanFilter(label=_("Low-income household"))
+    is_example = django_filters.BooleanFilter(label=_("Invented example"))
     employed = django_filters.BooleanFilter(
         method="filter_employed", label=_("In a confirmed job in the period")
     )

@@ -338,4 +338,5 @@ class LoanStatusChange(ChangeLoggedModel):
         verbose_name_plural = _("loan status changes")
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        before = self.get_from_status_display() if self.from_status else "∅"
+        return f"{before} → {self.get_to_status_display()}"

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tianmu.accounts.choices import Role
 from tianmu.core.bulk import bulk_create_logged
@@ -130,7 +131,8 @@ def loan_apply(*, user, loan: Loan, reason: str = "") -> Loan:
     ensure_period_open(date=loan.applied_on, area=loan.workflow_area())
     object_save(user=user, instance=loan)
     record_status_change(user=user, loan=loan, from_status="", to=LoanStatus.APPLIED,
-                         date=loan.applied_on, reason=reason or _("Application"))  # fmt: skip
+                         date=loan.applied_on,
+                         reason=reason or gettext_noop("Application"))  # fmt: skip
     return loan
 
 
@@ -187,7 +189,7 @@ def loan_approve(
     loan.amount_approved_yuan = amount
     loan.save(update_fields=["amount_approved_yuan", "last_updated"])
     _transition(user=user, loan=loan, to=LoanStatus.APPROVED, date=date,
-                reason=reason or _("Approved"))  # fmt: skip
+                reason=reason or gettext_noop("Approved"))  # fmt: skip
     return loan
 
 
@@ -257,7 +259,7 @@ def loan_disburse(
     )
     if loan.status == LoanStatus.APPROVED:
         _transition(user=user, loan=loan, to=LoanStatus.DISBURSED, date=date,
-                    reason=reason or _("First tranche paid out"))  # fmt: skip
+                    reason=reason or gettext_noop("First tranche paid out"))  # fmt: skip
     return tranche
 
 
@@ -324,13 +326,13 @@ def repayment_record(
     repayment.save()
     if loan.status == LoanStatus.DISBURSED:
         _transition(user=user, loan=loan, to=LoanStatus.REPAYING, date=date,
-                    reason=_("First repayment"))  # fmt: skip
+                    reason=gettext_noop("First repayment"))  # fmt: skip
     fully_paid_out = (
         loan.disbursements.aggregate(s=Sum("amount_yuan"))["s"] == loan.amount_approved_yuan
     )
     if amount == pos.remaining_total and fully_paid_out:
         _transition(user=user, loan=loan, to=LoanStatus.CLOSED, date=date,
-                    reason=_("Repaid in full"))  # fmt: skip
+                    reason=gettext_noop("Repaid in full"))  # fmt: skip
     return repayment
 
 
@@ -347,7 +349,7 @@ def loan_close(*, user, loan: Loan, date: datetime.date, reason: str) -> Loan:
                 % {"left": left}
             )
     _transition(user=user, loan=loan, to=LoanStatus.CLOSED, date=date,
-                reason=(reason or "").strip() or _("Closed"))  # fmt: skip
+                reason=(reason or "").strip() or gettext_noop("Closed"))  # fmt: skip
     return loan
 
 

@@ -91,6 +91,7 @@ class OrganizationFilterSet(SearchFilterSet):
     )
     area = AreaCodeFilter(field_name="home_town", label=_("Town (code)"))
     industry = django_filters.CharFilter(lookup_expr="icontains", label=_("Industry"))
+    is_example = django_filters.BooleanFilter(label=_("Invented example"))
     ordering = django_filters.OrderingFilter(fields=("name", "kind", "employees", "industry"))
 
     class Meta:

@@ -121,7 +121,9 @@ def test_change_log_page_for_admins_within_scope(world):
     c = Client(HTTP_ACCEPT_LANGUAGE="en")
     c.force_login(world.users["admin"])
     page = c.get(reverse("changes:change_list"), {"model": "registry.village"}).content.decode()
-    assert f"#{world.v1b.pk}" in page and "778" in page
+    # The village by its name in words, not its id.
+    assert f"Village: {world.v1b}" in page and f"#{world.v1b.pk}" not in page and "778" in page
+    assert f"Changed population of “{world.v1b}”." in page
     assert "779" not in page and "admin_b" not in page
     for who in ("town", "leader", "village"):
         c.force_login(world.users[who])
@@ -229,3 +231,18 @@ def test_deleting_a_user_keeps_their_changes_by_name(world):
     change = ObjectChange.objects.get(pk=change.pk)
     assert (change.user_id, change.user_name) == (None, "town_t1")
     assert Village.objects.filter(pk=world.v1a.pk).exists()
+
+
+def test_history_names_the_change_hides_internal_fields_and_shows_local_time(world, settings):
+    from tianmu.core.views import _local_time
+
+    with acting_as(world.users["admin"]):
+        world.t1.name = "龙岗镇（新）"
+        world.t1.save()
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(world.users["admin"])
+    page = c.get(reverse("registry:area_history", args=[world.t1.pk])).content.decode()
+    assert "Changed name of “龙岗镇（新）”." in page
+    assert ">Path<" not in page and ">Id<" not in page and "Last updated" not in page
+    settings.TIME_ZONE = "Asia/Shanghai"
+    assert _local_time("2024-05-01T02:30:00+00:00") == "2024-05-01 10:30"

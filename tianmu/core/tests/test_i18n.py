@@ -35,3 +35,22 @@ def test_compiled_catalogue_is_up_to_date():
     compiled = {e.msgid: e.msgstr for e in polib.mofile(str(mo))}
     source = polib.pofile(str(PO))
     assert all(compiled.get(e.msgid) for e in source.translated_entries() if not e.msgid_plural)
+
+
+def test_source_strings_with_a_chinese_gloss_have_plain_english():
+    """A few source strings carry the Chinese term for the translators ("Tea (茶叶)"); the
+    English catalogue words them in English only, so the English UI shows no Chinese."""
+    import re
+
+    from django.utils import translation
+
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    english = polib.pofile(str(PO).replace("zh_Hans", "en"))
+    plain = {e.msgid: e.msgstr for e in english}
+    glossed = [e.msgid for e in polib.pofile(str(PO)) if cjk.search(e.msgid)]
+    assert glossed
+    assert sorted(glossed) == sorted(plain)
+    with translation.override("en"):
+        for msgid in glossed:
+            shown = translation.gettext(msgid)
+            assert shown == plain[msgid] and not cjk.search(shown), msgid

@@ -46,3 +46,20 @@ def test_outsider_gets_404(book, world):
     assert c.get(reverse("loans:loan_detail", args=[book.good.pk])).status_code == 404
     url = reverse("loans:loan_action", args=[book.good.pk, "disburse"])
     assert c.post(url, {"date": "2024-07-01", "amount_yuan": "5"}).status_code == 404
+
+
+def test_status_history_reads_in_the_ui_language(book, world):
+    """Reasons the platform wrote itself are kept in the source language and shown in the
+    reader's: the same loan's history in English and in Chinese."""
+    from tianmu.core.tests.pages import client_for as client_in
+
+    assert [c.reason for c in book.good.status_changes.order_by("id")][:2] == [
+        "Approved",
+        "First tranche paid out",
+    ]
+    url = reverse("loans:loan_detail", args=[book.good.pk])
+    english = client_in(world.users["bank"], "en").get(url).content.decode()
+    chinese = client_in(world.users["bank"], "zh-hans").get(url).content.decode()
+    assert "First tranche paid out" in english
+    assert "首笔放款" in chinese
+    assert "First tranche paid out" not in chinese
