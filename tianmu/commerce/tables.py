@@ -3,7 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.commerce.models import Agreement, Delivery, Payment, Product, PurchaseOrder
-from tianmu.core.money import format_yuan
 from tianmu.core.tables import Column, Table
 
 
@@ -14,7 +13,7 @@ class ProductTable(Table):
         Column("village"),
         Column("category", order="category"),
         Column("unit"),
-        Column(lambda p: format_yuan(p.price), _("price"), order="price"),
+        Column("price", _("price"), order="price", kind="money"),
         Column("season"),
         Column("available"),
     )
@@ -30,8 +29,8 @@ class AgreementTable(Table):
         Column("start", order="start"),
         Column("end", order="end"),
         Column(lambda a: a.get_effective_status_display(), _("status"), order="status"),
-        Column(lambda a: format_yuan(a.value_yuan), _("value to date (confirmed)")),
-        Column(lambda a: format_yuan(a.value_reported_yuan), _("reported, awaiting confirmation")),
+        Column("value_yuan", _("value to date (confirmed)"), kind="money"),
+        Column("value_reported_yuan", _("reported, awaiting confirmation"), kind="money"),
     )
 
 
@@ -43,7 +42,7 @@ class DeliveryTable(Table):
         Column("line.product_name", _("product")),
         Column("quantity"),
         Column("line.unit", _("unit")),
-        Column(lambda d: format_yuan(d.amount_yuan), _("value"), total="amount_yuan"),
+        Column("amount_yuan", _("value"), total="amount_yuan", kind="money"),
         Column("confirmation"),
         Column("reported_side"),
     )
@@ -58,9 +57,9 @@ class PurchaseOrderTable(Table):
         Column("village"),
         Column("purpose"),
         Column("status", order="status"),
-        Column(lambda o: format_yuan(o.total_yuan), _("total")),
-        Column(lambda o: format_yuan(o.paid_yuan), _("paid (confirmed)")),
-        Column(lambda o: format_yuan(o.paid_reported_yuan), _("reported, awaiting confirmation")),
+        Column("total_yuan", _("total"), kind="money"),
+        Column("paid_yuan", _("paid (confirmed)"), kind="money"),
+        Column("paid_reported_yuan", _("reported, awaiting confirmation"), kind="money"),
     )
 
 
@@ -71,7 +70,7 @@ class PaymentTable(Table):
         Column("order", link=False),
         Column("order.enterprise", _("enterprise")),
         Column("order.village", _("village")),
-        Column(lambda p: format_yuan(p.amount_yuan), _("amount"), total="amount_yuan"),
+        Column("amount_yuan", _("amount"), total="amount_yuan", kind="money"),
         Column("confirmation"),
         Column("reported_side"),
     )

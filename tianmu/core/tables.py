@@ -58,6 +58,76 @@ def display_value(value):
     return value
 
 
+# --- what a value is: an amount of money, a rate -------------------------------------------
+
+
+def field_at(model: type[models.Model], path: str) -> models.Field | None:
+    """The model field a dotted accessor ends at (`loan.product.annual_rate`), or None."""
+    field = None
+    for part in path.split("."):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except Exception:  # noqa: BLE001  (a property or a method)
+            return None
+        model = field.related_model
+    return field
+
+
+def is_money(field) -> bool:
+    """Amounts are decimal fields in yuan: named `…_yuan`, or labelled so (a unit price)."""
+    return isinstance(field, models.DecimalField) and (
+        field.name.endswith("_yuan") or "(yuan)" in str(field._verbose_name or "")
+    )
+
+
+def is_rate(field) -> bool:
+    """Rates are stored as fractions (0.0365) and read as percentages (3.65 %)."""
+    return isinstance(field, models.DecimalField) and field.name.endswith("rate")
+
+
+def not_disclosed() -> str:
+    """An amount nobody has given: never shown as 0.00."""
+    return format_html('<span class="text-secondary">{}</span>', _("Not disclosed"))
+
+
+def percent(value) -> str:
+    if value is None:
+        return EMPTY
+    return _("%(value)s %%") % {"value": f"{Decimal(value) * 100:.2f}"}
+
+
+def amount_cell(value) -> str:
+    """An amount in a column whose header names the unit: every fen, never broken."""
+    from tianmu.core.money import to_money
+
+    if value is None:
+        return not_disclosed()
+    return format_html('<span class="text-nowrap">{}</span>', f"{to_money(value):,.2f}")
+
+
+def field_display(field, value):
+    """How a detail page shows a field's value: amounts with their unit, rates in percent."""
+    from tianmu.core.money import format_yuan_exact
+
+    if is_money(field):
+        if value is None:
+            return not_disclosed()
+        return format_html('<span class="text-nowrap">{}</span>', format_yuan_exact(value))
+    if is_rate(field):
+        return percent(value)
+    return display_value(value)
+
+
+def with_unit(label) -> str:
+    """A money column's header with the one unit of its cells."""
+    text = str(label)
+    if "yuan" in text.lower() or "元" in text:
+        return text
+    return _("%(label)s (yuan)") % {"label": text}
+
+
 def resolve(obj, accessor: str | Callable):
     """Follow a dotted path (`area.parent.name`); choice fields give their label."""
     if callable(accessor):
@@ -85,8 +155,26 @@ class Column:
     # An amount column: the field (or expression) the total row sums over all filtered rows,
     # the same Sum a figure linking to this list takes (docs/figures.md).
     total: str | models.Expression | None = None
+    # What the cells are: "money" (yuan, the unit in the header, one unit for the column),
+    # "rate" (a fraction shown in percent), "number" (a count: right-aligned); found from the
+    # model field for a field accessor.
+    kind: str | None = None
+
+    def kind_for(self, model: type[models.Model]) -> str | None:
+        if self.kind or not isinstance(self.accessor, str):
+            return self.kind
+        field = field_at(model, self.accessor)
+        if is_money(field):
+            return "money"
+        if is_rate(field):
+            return "rate"
+        return None
 
     def header(self, model: type[models.Model]) -> str:
+        label = self._label(model)
+        return with_unit(label) if self.kind_for(model) == "money" else label
+
+    def _label(self, model: type[models.Model]) -> str:
         if self.label is not None:
             return self.label
         if isinstance(self.accessor, str) and "." not in self.accessor:
@@ -96,12 +184,16 @@ class Column:
                 pass
         return str(self.accessor)
 
-    def cell(self, obj):
+    def cell(self, obj, kind: str | None = None):
         value = resolve(obj, self.accessor)
         if self.link:
             url = object_url(obj)
             if url:
                 return format_html('<a href="{}">{}</a>', url, value if value else obj)
+        if kind == "money":
+            return amount_cell(value)
+        if kind == "rate":
+            return percent(value)
         return display_value(value)
 
 
@@ -118,10 +210,19 @@ class Table:
         self.current_order = request.GET.get("ordering", "") if request is not None else ""
 
     @property
+    def kinds(self) -> list[str | None]:
+        return [col.kind_for(self.model) for col in self.columns]
+
+    @property
     def headers(self) -> list[dict]:
         result = []
-        for col in self.columns:
-            head = {"label": col.header(self.model), "order": None, "direction": ""}
+        for col, kind in zip(self.columns, self.kinds, strict=True):
+            head = {
+                "label": col.header(self.model),
+                "order": None,
+                "direction": "",
+                "numeric": kind in ("money", "rate"),
+            }
             if col.order and col.order in self.orderable:
                 if self.current_order == col.order:
                     head["order"], head["direction"] = f"-{col.order}", "asc"
@@ -133,14 +234,25 @@ class Table:
         return result
 
     @property
-    def rows(self) -> list[list]:
-        return [[col.cell(obj) for col in self.columns] for obj in self.objects]
+    def rows(self) -> list[list[dict]]:
+        """Each row's cells: the value, whether it is a figure (right-aligned, never broken),
+        and the column's label (a phone shows a row as a card of label: value lines)."""
+        kinds = self.kinds
+        labels = [col.header(self.model) for col in self.columns]
+        return [
+            [
+                {"value": col.cell(obj, kind), "numeric": kind is not None, "label": label}
+                for col, kind, label in zip(self.columns, kinds, labels, strict=True)
+            ]
+            for obj in self.objects
+        ]
 
     @classmethod
     def totals(cls, queryset) -> list | None:
         """The total row over every filtered row (not just the page): the sum of each amount
-        column, None in the others; None when the table has no amount column."""
-        from tianmu.core.money import format_yuan, to_money
+        column, None in the others; None when the table has no amount column. Totals are in
+        the column's unit, like its cells."""
+        from tianmu.core.money import to_money
 
         sums = {
             f"total_{i}": models.Sum(models.F(c.total) if isinstance(c.total, str) else c.total)
@@ -151,7 +263,7 @@ class Table:
             return None
         values = queryset.aggregate(**sums)
         return [
-            format_yuan(to_money(values[f"total_{i}"])) if f"total_{i}" in values else None
+            amount_cell(to_money(values[f"total_{i}"])) if f"total_{i}" in values else None
             for i in range(len(cls.columns))
         ]
 

@@ -30,7 +30,7 @@ from tianmu.core.htmx import is_htmx, redirect_to, vary_on_htmx
 from tianmu.core.models import ObjectChange
 from tianmu.core.scoping import can_create, editable_by, registered_models, visible_to
 from tianmu.core.services import NotFound, object_delete, object_save
-from tianmu.core.tables import display_value, object_url, resolve
+from tianmu.core.tables import field_at, field_display, object_url, resolve
 
 
 def url_name(model: type[models.Model], action: str) -> str:
@@ -177,7 +177,8 @@ class ObjectDetailView(BaseObjectView):
                     label = obj._meta.get_field(name).verbose_name
                 except Exception:  # noqa: BLE001  (a property or a path: the name is the label)
                     label = name
-            rows.append((label, display_value(resolve(obj, name))))
+            field = field_at(type(obj), name) if isinstance(name, str) else None
+            rows.append((label, field_display(field, resolve(obj, name))))
         return rows
 
     def get(self, request, *args, **kwargs):

@@ -24,11 +24,11 @@ DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png"
 
 
 def money_field(verbose_name, **kwargs):
+    kwargs.setdefault("default", Decimal("0.00"))
     return models.DecimalField(
         verbose_name,
         max_digits=14,
         decimal_places=2,
-        default=Decimal("0.00"),
         validators=[validate_not_negative],
         **kwargs,
     )
@@ -68,10 +68,19 @@ class Project(ChangeLoggedModel):
         _("end"), null=True, blank=True, help_text=_("When the project closed, if it has.")
     )
     description = models.TextField(_("description"), blank=True)
-    investment_enterprise_yuan = money_field(_("investment by enterprises (yuan)"))
-    investment_village_yuan = money_field(_("investment by the village (yuan)"))
-    investment_loan_yuan = money_field(_("investment from loans (yuan)"))
-    investment_government_yuan = money_field(_("investment by government (yuan)"))
+    # Empty (null) when not disclosed: shown as “not disclosed”, never as 0.00.
+    investment_enterprise_yuan = money_field(
+        _("investment by enterprises (yuan)"), null=True, blank=True, default=None
+    )
+    investment_village_yuan = money_field(
+        _("investment by the village (yuan)"), null=True, blank=True, default=None
+    )
+    investment_loan_yuan = money_field(
+        _("investment from loans (yuan)"), null=True, blank=True, default=None
+    )
+    investment_government_yuan = money_field(
+        _("investment by government (yuan)"), null=True, blank=True, default=None
+    )
     idle_farmland_mu = models.DecimalField(
         _("idle farmland brought into use (mu)"),
         max_digits=10,
@@ -126,15 +135,12 @@ class Project(ChangeLoggedModel):
             )
 
     @property
-    def investment_total_yuan(self) -> Decimal:
-        return to_money(
-            self.investment_enterprise_yuan
-            + self.investment_village_yuan
-            + self.investment_loan_yuan
-            + self.investment_government_yuan
-        )
+    def investment_total_yuan(self) -> Decimal | None:
+        """The sum of the disclosed sources; None when none is disclosed."""
+        given = [v for v in self.investment_by_source().values() if v is not None]
+        return to_money(sum(given, Decimal(0))) if given else None
 
-    def investment_by_source(self) -> dict[str, Decimal]:
+    def investment_by_source(self) -> dict[str, Decimal | None]:
         return {
             "enterprise": self.investment_enterprise_yuan,
             "village": self.investment_village_yuan,

@@ -41,16 +41,21 @@ SOURCES = ("enterprise", "village", "loan", "government")
 
 
 class InvestmentOut(Schema):
-    enterprise: str
-    village: str
-    loan: str
-    government: str
-    total: str
+    """Each source's amount, null when not disclosed; the total of the disclosed ones (null
+    when none is)."""
+
+    enterprise: str | None
+    village: str | None
+    loan: str | None
+    government: str | None
+    total: str | None
 
 
 def _investment(row) -> dict:
     by = {k: row[f"investment_{k}_yuan"] for k in SOURCES}
-    return {**{k: money(v) for k, v in by.items()}, "total": money(to_money(sum(by.values())))}
+    given = [v for v in by.values() if v is not None]
+    total = money(to_money(sum(given, Decimal(0)))) if given else None
+    return {**{k: None if v is None else money(v) for k, v in by.items()}, "total": total}
 
 
 def _sum(*names):

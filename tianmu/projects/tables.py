@@ -3,7 +3,6 @@
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from tianmu.core.money import format_yuan
 from tianmu.core.tables import Column, Table
 from tianmu.projects.models import Project, ProjectUpdate, ProjectVillage
 
@@ -17,14 +16,16 @@ class ProjectTable(Table):
         Column("status", order="status"),
         Column("start", order="start"),
         Column(
-            lambda p: format_yuan(p._sales_d + p._sales_o),
+            lambda p: p._sales_d + p._sales_o,
             _("sales to date"),
             total=F("_sales_d") + F("_sales_o"),
+            kind="money",
         ),
         Column(
-            lambda p: format_yuan(p._rep_d + p._rep_o),
+            lambda p: p._rep_d + p._rep_o,
             _("reported, awaiting confirmation"),
             total=F("_rep_d") + F("_rep_o"),
+            kind="money",
         ),
     )
 

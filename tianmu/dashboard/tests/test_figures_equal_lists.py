@@ -23,8 +23,9 @@ from tianmu.alliances.tests.factories import (
 )
 from tianmu.commerce.tests.factories import PaymentFactory, PurchaseOrderFactory, build_trade
 from tianmu.core.context import acting_as
-from tianmu.core.money import format_yuan, to_money
+from tianmu.core.money import to_money
 from tianmu.core.scoping import visible_to
+from tianmu.core.tables import amount_cell
 from tianmu.core.tests.api_client import ApiClient
 from tianmu.dashboard.selectors import Period, kpi_keys, kpi_spec, kpi_url, kpis
 from tianmu.employment.tests.factories import (
@@ -203,7 +204,7 @@ def check_figures(world, api, role, area_code, start, end):
             # The list's total row sums its amount column over every listed row (the
             # figure's column is the list's first amount column).
             shown = [c for c in page.context["totals"] or [] if c is not None]
-            assert shown[0] == format_yuan(total), where
+            assert shown[0] == amount_cell(total), where
 
 
 def test_the_figures_of_the_figure_world_by_hand(world):

@@ -63,3 +63,35 @@ def test_status_history_reads_in_the_ui_language(book, world):
     assert "First tranche paid out" in english
     assert "首笔放款" in chinese
     assert "First tranche paid out" not in chinese
+
+
+def test_loan_list_shows_outstanding_and_days_overdue_on_the_figures_day(book, world):
+    """PAR30 and the loan balance link to this list (`?outstanding_on=`): each loan's principal
+    outstanding that day and how late its oldest unpaid instalment is."""
+    import datetime
+
+    from tianmu.core.tests.pages import client_for as client_in
+
+    on = datetime.date(2024, 6, 30)
+    page = (
+        client_in(world.users["bank"], "en")
+        .get(reverse("loans:loan_list"), {"outstanding_on": on.isoformat()})
+        .content.decode()
+    )
+    assert "Outstanding principal (yuan)" in page and "Days overdue" in page
+    late = (on - datetime.date(2024, 2, 15)).days  # the first instalment, never paid
+    assert f'<span class="badge text-bg-danger">{late}</span>' in page
+    assert '<span class="text-nowrap">600,000.00</span>' in page
+    # 1,200,000 out, five instalments of 100,000 principal repaid.
+    assert '<span class="text-nowrap">700,000.00</span>' in page
+
+
+def test_rates_read_as_percentages(book, world):
+    from tianmu.core.tests.pages import client_for as client_in
+
+    client = client_in(world.users["bank"], "en")
+    rate = f"{book.product.annual_rate * 100:.2f} %"
+    assert rate in client.get(reverse("loans:loanproduct_list")).content.decode()
+    detail = client.get(reverse("loans:loanproduct_detail", args=[book.product.pk]))
+    assert rate in detail.content.decode()
+    assert str(book.product.annual_rate) not in detail.content.decode()

@@ -61,7 +61,10 @@ def test_project_detail(world, trade):
     ]
     assert [a["id"] for a in data["agreements"]] == [trade.agreement.pk]
     assert data["agreements"][0]["value_yuan"] == "850.00"
-    assert data["investment"]["total"] == "0.00"
+    # Nothing disclosed: null, never 0.00.
+    assert data["investment"] == dict.fromkeys(
+        ("enterprise", "village", "loan", "government", "total")
+    )
     # An order linked to the project counts once its delivery is confirmed.
     with_order = PurchaseOrderFactory(enterprise=world.e1, village=world.v1a, project=trade.project)
     PurchaseOrderLineFactory(order=with_order, quantity=4, unit_price="25.00")
@@ -203,3 +206,15 @@ def test_updates_in_a_locked_month(world, trade):
     response = api("village", "patch", f"/project-updates/{uid}", {"date": "2024-06-01"})
     assert response.status_code == 400
     assert db_state() == before
+
+
+def test_undisclosed_investment_reads_not_disclosed(world, trade):
+    from django.urls import reverse
+
+    from tianmu.core.tests.pages import client_for
+
+    url = reverse("projects:project_detail", args=[trade.project.pk])
+    english = client_for(world.users["admin"], "en").get(url).content.decode()
+    chinese = client_for(world.users["admin"], "zh-hans").get(url).content.decode()
+    assert english.count("Not disclosed") >= 5 and "¥0.00" not in english
+    assert chinese.count("未披露") >= 5
