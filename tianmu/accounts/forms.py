@@ -49,3 +49,62 @@ class ApiTokenForm(forms.Form):
         max_value=ApiToken.MAX_DAYS,
         initial=ApiToken.DEFAULT_DAYS,
     )
+
+
+class UserForm(forms.Form):
+    """A user as a programme admin sets them up: name, role and the one scope the role takes.
+    The scope lists offer only areas and organisations inside the admin's own area."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    first_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    role = forms.ChoiceField(label=_("Role"))
+    scope_area = forms.ModelChoiceField(
+        label=_("Scope area"),
+        queryset=None,
+        required=False,
+        help_text=_("County for programme admins and leaders, a town or a village otherwise."),
+    )
+    scope_organization = forms.ModelChoiceField(
+        label=_("Scope organisation"),
+        queryset=None,
+        required=False,
+        help_text=_("The enterprise of an enterprise liaison, the bank of a bank officer."),
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Tell it to the user; they must choose their own at the first sign-in."),
+    )
+
+    def __init__(self, *args, by, account=None, **kwargs):
+        from tianmu.accounts.choices import Role
+        from tianmu.core.scoping import editable_by, scope_for
+        from tianmu.registry.models import Area, Organization
+
+        super().__init__(*args, **kwargs)
+        scope = scope_for(by)
+        roles = [(v, label) for v, label in Role.choices if v != Role.SUPERUSER or scope.is_all]
+        self.fields["role"].choices = roles
+        if scope.is_all:
+            areas, orgs = Area.objects.all(), Organization.objects.all()
+        else:
+            areas = Area.objects.filter(scope.area_q("pk"))
+            orgs = editable_by(by, Organization)
+        self.fields["scope_area"].queryset = areas.filter(
+            level__in=("county", "town", "village")
+        ).order_by("path")
+        self.fields["scope_organization"].queryset = orgs.filter(
+            kind__in=("enterprise", "partner")
+        ).order_by("kind", "name")
+        if account is not None:
+            del self.fields["username"]
+            del self.fields["password"]
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("The user must choose their own at the next sign-in."),
+    )

@@ -12,11 +12,23 @@ from tianmu.accounts.models import ApiToken
 from tianmu.core.scoping import Scope, register
 
 
+def managed_users_q(scope: Scope, prefix: str = "") -> Q | None:
+    """Users a programme admin manages: those scoped to an area of their county, and those
+    scoped to an organisation that belongs to it (registered by it or based in it). None for
+    every other role (superusers manage everyone)."""
+    if scope.role != Role.ADMIN or not scope.is_area:
+        return None
+    return (
+        scope.area_q(f"{prefix}scope_area")
+        | scope.area_q(f"{prefix}scope_organization__registered_area")
+        | scope.area_q(f"{prefix}scope_organization__home_town")
+    )
+
+
 def token_visible(scope: Scope) -> Q:
     own = Q(user=scope.user)
-    if scope.role == Role.ADMIN and scope.is_area:
-        return own | scope.area_q("user__scope_area")
-    return own
+    managed = managed_users_q(scope, "user__")
+    return own if managed is None else own | managed
 
 
 register(ApiToken, visible=token_visible, editable=token_visible)

@@ -24,3 +24,29 @@ def tokens_matching(user, given: str) -> list[ApiToken]:
     if len(given) < 8:
         return []
     return list(tokens.filter(prefix=given))
+
+
+def users_managed_by(user) -> QuerySet:
+    """The users `user` may create, change, deactivate and reset: a superuser all, a programme
+    admin those in their county (tianmu/accounts/scopes.py), nobody else none."""
+    from tianmu.accounts.models import User
+    from tianmu.accounts.scopes import managed_users_q
+    from tianmu.core.scoping import scope_for
+
+    scope = scope_for(user)
+    if scope.is_all:
+        return User.objects.all()
+    q = managed_users_q(scope)
+    if q is None:
+        return User.objects.none()
+    return User.objects.filter(q).exclude(is_superuser=True).distinct()
+
+
+def may_manage_users(user) -> bool:
+    from tianmu.core.roles import Role
+
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in (Role.SUPERUSER, Role.ADMIN))
+    )

@@ -153,5 +153,10 @@ def token_revoke(request, pk: int):
     if token.revoked is not None:
         raise Http404
     apitoken_revoke(token=token, by=request.user)
-    messages.success(request, _("The token %(prefix)s… is revoked.") % {"prefix": token.prefix})
-    return redirect("accounts:token_list")
+    messages.success(
+        request,
+        _("The token %(prefix)s… of %(username)s is revoked.")
+        % {"prefix": token.prefix, "username": token.user.username},
+    )
+    # From a user's page (an admin managing their tokens) back to that page.
+    return _next(request, "accounts:token_list")

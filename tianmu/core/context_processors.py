@@ -47,6 +47,10 @@ NAV = [
         ],
     ),
     (
+        _("Administration"),
+        [("accounts:user_list", _("Users"), {Role.SUPERUSER, Role.ADMIN})],
+    ),
+    (
         _("Audit"),
         [
             ("changes:change_list", _("Change log"), {Role.SUPERUSER, Role.ADMIN}),

@@ -187,13 +187,19 @@ def page_urls_for(user) -> list[str]:
 
     from tianmu.core.scoping import registered_models, visible_to
 
+    from tianmu.accounts.models import User
+    from tianmu.accounts.selectors import users_managed_by
+
     known = set(registered_models())
     urls = []
     for name, _pattern, model in page_routes():
         if model is None:
             urls.append(reverse(name))
             continue
-        qs = visible_to(user, model) if model in known else model._default_manager.all()
+        if model is User:  # users are not a scoped model: an admin manages some of them
+            qs = users_managed_by(user).exclude(pk=user.pk)
+        else:
+            qs = visible_to(user, model) if model in known else model._default_manager.all()
         pk = qs.order_by("pk").values_list("pk", flat=True).first()
         if pk is not None:
             urls.append(reverse(name, args=[pk]))

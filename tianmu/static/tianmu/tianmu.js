@@ -40,6 +40,17 @@
     });
   }
 
+  // Forms that end, write off or delete something ask first: <form data-confirm="…">.
+  // Cancelling sends nothing, so nothing changes. (htmx forms use hx-confirm instead.)
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form && form.dataset ? form.dataset.confirm : "";
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
   document.addEventListener("DOMContentLoaded", function () {
     applyKinds(document);
     drawCharts(document);
