@@ -185,10 +185,9 @@ def page_urls_for(user) -> list[str]:
     record of its model the user may see."""
     from django.urls import reverse
 
-    from tianmu.core.scoping import registered_models, visible_to
-
     from tianmu.accounts.models import User
     from tianmu.accounts.selectors import users_managed_by
+    from tianmu.core.scoping import registered_models, visible_to
 
     known = set(registered_models())
     urls = []
