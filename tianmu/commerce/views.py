@@ -182,13 +182,17 @@ class RecordDecisionView(LoginRequiredMixin, View):
         try:
             if decision == "confirm":
                 confirm(user=request.user, **{_arg(kind): record})
-                messages.success(request, _("Confirmed."))
+                messages.success(request, _("Confirmed: %(record)s.") % {"record": record})
             else:
                 form = DisputeForm(request.POST)
                 if form.is_valid():
                     dispute(user=request.user, reason=form.cleaned_data["reason"],
                             **{_arg(kind): record})  # fmt: skip
-                    messages.success(request, _("Disputed."))
+                    messages.success(
+                        request,
+                        _("Disputed: %(record)s — %(reason)s")
+                        % {"record": record, "reason": form.cleaned_data["reason"]},
+                    )
                 else:
                     form_errors_to_messages(request, form)
         except ValidationError as exc:

@@ -111,6 +111,11 @@ class PersonForm(ScopedModelForm):
 
 class PlacementForm(ScopedModelForm):
     scoped_fields = {"person": "visible", "position": "visible", "corrects": "visible"}
+    # Thousands of people and placements in a county: searched, not listed.
+    searchable_fields = {
+        "person": ("name", "household", "village__area__name"),
+        "corrects": ("person__name", "position__title"),
+    }
 
     class Meta:
         model = Placement
@@ -123,6 +128,16 @@ class PlacementForm(ScopedModelForm):
         )
         self.fields["corrects"].queryset = self.fields["corrects"].queryset.select_related(
             "person", "position__workshop"
+        )
+        person = self.fields["person"]
+        person.queryset = person.queryset.select_related("village__area").order_by("name", "pk")
+        # Names repeat in a county: the village tells two 阿花 apart.
+        person.label_from_instance = lambda p: (
+            _("%(name)s (%(village)s)")
+            % {
+                "name": p.name,
+                "village": p.village,
+            }
         )
 
 

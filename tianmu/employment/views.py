@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from tianmu.core.htmx import redirect_to
+from tianmu.core.money import format_yuan_exact
 from tianmu.core.scoping import visible_to
 from tianmu.core.services import NotFound
 from tianmu.core.views import (
@@ -191,10 +192,14 @@ class PlacementActionView(LoginRequiredMixin, View):
         try:
             if action == "confirm":
                 record_confirm(user=request.user, obj=placement)
+                done = _("Confirmed: %(placement)s.") % {"placement": placement}
             elif action == "dispute":
-                record_dispute(
-                    user=request.user, obj=placement, reason=request.POST.get("reason", "")
-                )
+                reason = request.POST.get("reason", "")
+                record_dispute(user=request.user, obj=placement, reason=reason)
+                done = _("Disputed: %(placement)s — %(reason)s") % {
+                    "placement": placement,
+                    "reason": reason.strip(),
+                }
             elif action == "earning":
                 form = EarningForm(request.POST)
                 if not form.is_valid():
@@ -203,6 +208,11 @@ class PlacementActionView(LoginRequiredMixin, View):
                             messages.error(request, error)
                     return redirect_to(request, reverse("employment:placement_detail", args=[pk]))
                 earning_record(user=request.user, placement=placement, **form.cleaned_data)
+                done = _("Recorded %(amount)s earned in %(month)s by %(person)s.") % {
+                    "amount": format_yuan_exact(form.cleaned_data["amount_yuan"]),
+                    "month": form.cleaned_data["month"].strftime("%Y-%m"),
+                    "person": placement.person,
+                }
             else:
                 raise Http404
         except ValidationError as exc:
@@ -210,5 +220,5 @@ class PlacementActionView(LoginRequiredMixin, View):
         except NotFound as exc:
             raise Http404 from exc
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, done)
         return redirect_to(request, reverse("employment:placement_detail", args=[pk]))

@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from tianmu.core.htmx import redirect_to
+from tianmu.core.money import format_yuan_exact
 from tianmu.core.scoping import editable_by, scope_for
 from tianmu.core.services import NotFound
 from tianmu.core.views import ObjectDetailView, ObjectHistoryView
@@ -141,5 +143,24 @@ class LoanActionView(LoginRequiredMixin, View):
         except NotFound as exc:
             raise Http404 from exc
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _done(action, loan, kwargs))
         return redirect_to(request, back)
+
+
+#: What each action says when it is done (the loan's village and the amount in words).
+DONE = {
+    "approve": gettext_lazy("Approved the loan to %(village)s: %(amount)s."),
+    "reject": gettext_lazy("Rejected the loan application of %(village)s."),
+    "disburse": gettext_lazy("Paid out %(amount)s to %(village)s."),
+    "repay": gettext_lazy("Recorded a repayment of %(amount)s from %(village)s."),
+    "close": gettext_lazy("Closed the loan to %(village)s."),
+    "write-off": gettext_lazy("Wrote off the loan to %(village)s."),
+}
+
+
+def _done(action: str, loan, kwargs: dict) -> str:
+    amount = kwargs.get("amount_yuan")
+    return DONE[action] % {
+        "village": loan.village,
+        "amount": format_yuan_exact(amount) if amount is not None else "",
+    }

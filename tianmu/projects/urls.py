@@ -18,6 +18,7 @@ urlpatterns = [
     path(
         "updates/<int:pk>/photos/add/", views.UpdatePhotoAddView.as_view(), name="updatephoto_add"
     ),
+    path("updates/<int:pk>/edit/", views.UpdateEditView.as_view(), name="update_edit"),
     path("updates/<int:pk>/<str:action>/", views.UpdateReviewView.as_view(), name="update_review"),
     *PROJECT_VILLAGES.urls(without=ONLY_LIST),
     *PROJECT_UPDATES.urls(without=ONLY_LIST),

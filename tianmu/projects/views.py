@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,8 +21,10 @@ from tianmu.core.services import NotFound
 from tianmu.core.views import (
     ObjectDetailView,
     ObjectHistoryView,
+    add_service_errors,
     can_edit_object,
 )
+from tianmu.core.workflow import ReviewStatus
 from tianmu.projects.forms import (
     ProjectDocumentForm,
     ProjectUpdateForm,
@@ -141,6 +143,55 @@ class DocumentAddView(_ProjectPost):
         document_add(user=user, document=form.instance)
 
 
+class UpdateEditView(LoginRequiredMixin, View):
+    """Edit a draft or returned update before it is (re)submitted: what the reviewer asked
+    for can be put right, not only resubmitted unchanged."""
+
+    template_name = "projects/update_edit.html"
+
+    def _update(self, request, pk):
+        update = get_object_or_404(
+            editable_by(request.user, ProjectUpdate).select_related("project__village__area"),
+            pk=pk,
+        )
+        if update.review_status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+            raise Http404
+        return update
+
+    def _render(self, request, update, form):
+        back = reverse("projects:project_detail", args=[update.project_id])
+        context = {"update": update, "form": form, "back": back}
+        return render(request, self.template_name, context)
+
+    def get(self, request, pk):
+        update = self._update(request, pk)
+        form = ProjectUpdateForm(instance=update, user=request.user, project=update.project)
+        return self._render(request, update, form)
+
+    def post(self, request, pk):
+        update = self._update(request, pk)
+        form = ProjectUpdateForm(
+            request.POST, instance=update, user=request.user, project=update.project
+        )
+        if form.is_valid():
+            try:
+                update_save(user=request.user, update=form.instance)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except NotFound as exc:
+                raise Http404 from exc
+            else:
+                messages.success(
+                    request,
+                    _("Saved the changes to “%(title)s”; submit it again when it is ready.")
+                    % {"title": update.title},
+                )
+                return redirect_to(
+                    request, reverse("projects:project_detail", args=[update.project_id])
+                )
+        return self._render(request, update, form)
+
+
 class UpdatePhotoAddView(_ProjectPost):
     form_class = UpdatePhotoForm
     parent = ProjectUpdate.objects.select_related("project__village__area")
@@ -156,10 +207,17 @@ class UpdateReviewView(LoginRequiredMixin, View):
     def post(self, request, pk, action):
         update = get_object_or_404(visible_to(request.user, ProjectUpdate), pk=pk)
         try:
+            what = {
+                "title": update.title,
+                "village": update.project.village,
+                "date": update.date.strftime("%Y-%m-%d"),
+            }
             if action == "submit":
                 update_submit(user=request.user, update=update)
+                done = _("Submitted for review: %(village)s, %(date)s “%(title)s”.") % what
             elif action == "approve":
                 update_approve(user=request.user, update=update)
+                done = _("Approved: %(village)s, %(date)s “%(title)s”.") % what
             elif action == "return":
                 form = ReasonForm(request.POST)
                 if not form.is_valid():
@@ -167,10 +225,15 @@ class UpdateReviewView(LoginRequiredMixin, View):
                     return redirect_to(
                         request, reverse("projects:project_detail", args=[update.project_id])
                     )
-                update_return(user=request.user, update=update, reason=form.cleaned_data["reason"])
+                reason = form.cleaned_data["reason"]
+                update_return(user=request.user, update=update, reason=reason)
+                done = _("Returned: %(village)s, %(date)s “%(title)s” — %(reason)s") % {
+                    **what,
+                    "reason": reason,
+                }
             else:
                 raise Http404
-            messages.success(request, _("Saved."))
+            messages.success(request, done)
         except ValidationError as exc:
             errors_to_messages(request, exc)
         except NotFound as exc:

@@ -114,7 +114,8 @@ def test_order_from_placed_to_confirmed_through_the_pages(world, trade):
     payment = order.payments.get()
     url = reverse("commerce:record_decision", args=["payment", payment.pk, "confirm"])
     response = vil.post(url, follow=True)
-    assert "Confirmed." in response.content.decode()
+    # The message says what was confirmed, not only "Confirmed."
+    assert f"Confirmed: {payment}." in response.content.decode()
     order.refresh_from_db()
     assert order.status == "paid"
 

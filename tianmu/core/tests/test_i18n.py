@@ -54,3 +54,18 @@ def test_source_strings_with_a_chinese_gloss_have_plain_english():
         for msgid in glossed:
             shown = translation.gettext(msgid)
             assert shown == plain[msgid] and not cjk.search(shown), msgid
+
+
+def test_translation_functions_keep_names_makemessages_knows():
+    """makemessages extracts `_`, `gettext`, `gettext_lazy`, `gettext_noop`… by name: an alias
+    such as `gettext_lazy as _lazy` hides every string marked with it (the workflow badges
+    stayed English on Chinese pages for that reason)."""
+    import re
+
+    alias = re.compile(r"import\s+(?:\w+\s+as\s+\w+\s*,\s*)*(n?p?gettext\w*)\s+as\s+(\w+)")
+    found = []
+    for path in (Path(settings.BASE_DIR) / "tianmu").rglob("*.py"):
+        for name, alias_name in alias.findall(path.read_text(encoding="utf-8")):
+            if alias_name != "_":
+                found.append(f"{path.name}: {name} as {alias_name}")
+    assert found == []

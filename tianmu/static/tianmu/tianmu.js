@@ -44,7 +44,10 @@
   // Cancelling sends nothing, so nothing changes. (htmx forms use hx-confirm instead.)
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var message = form && form.dataset ? form.dataset.confirm : "";
+    // The button pressed may ask its own question (one form, several actions).
+    var button = event.submitter;
+    var message = (button && button.dataset && button.dataset.confirm) ||
+      (form && form.dataset ? form.dataset.confirm : "");
     if (message && !window.confirm(message)) {
       event.preventDefault();
       event.stopImmediatePropagation();
