@@ -60,6 +60,39 @@ class AllianceMemberForm(ScopedModelForm):
         self.instance.alliance = alliance
         if not self.instance.pk and not self.initial.get("start"):
             self.initial["start"] = alliance.program.start
+        self._mark_core_elsewhere(alliance)
+
+    def _mark_core_elsewhere(self, alliance: Alliance) -> None:
+        """Name, beside each enterprise, the other alliance of the programme it is a current
+        core member of: the programme's rules usually allow one (5+1+X)."""
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from tianmu.alliances.choices import MemberRole
+
+        today = timezone.localdate()
+        elsewhere = dict(
+            AllianceMember.objects.filter(
+                alliance__program_id=alliance.program_id, role=MemberRole.CORE, start__lte=today
+            )
+            .filter(Q(end__isnull=True) | Q(end__gte=today))
+            .exclude(alliance_id=alliance.pk)
+            .values_list("organization_id", "alliance__name")
+        )
+        if not elsewhere:
+            return
+        field = self.fields["organization"]
+        plain = field.label_from_instance
+
+        def label(org):
+            if org.pk in elsewhere:
+                return _("%(org)s — core member of %(alliance)s") % {
+                    "org": plain(org),
+                    "alliance": elsewhere[org.pk],
+                }
+            return plain(org)
+
+        field.label_from_instance = label
 
 
 class PairingForm(ScopedModelForm):
