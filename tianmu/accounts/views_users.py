@@ -7,6 +7,7 @@ manages are not found (404), like any record outside a scope.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -50,7 +51,7 @@ def user_list(request):
             | Q(scope_area__name__icontains=q)
             | Q(scope_organization__name__icontains=q)
         )
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    page = Paginator(users, settings.TIANMU_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page_obj": page, "q": q})
 
 

@@ -128,6 +128,15 @@ class ObjectListView(BaseObjectView):
             request=request,
             orderable=list(ordering.param_map) if ordering is not None else (),
         )
+        totals = self.table_class.totals(filterset.qs)
+        total_cells = (
+            [
+                {"value": value, "label": head["label"]}
+                for value, head in zip(totals, table.headers, strict=True)
+            ]
+            if totals
+            else None
+        )
         form = filterset.form
         filter_fields = [f for f in form if f.name not in ("q", "ordering")]
         active = [f.name for f in filter_fields if request.GET.get(f.name) not in (None, "")]
@@ -139,7 +148,8 @@ class ObjectListView(BaseObjectView):
             "filter_fields": filter_fields,
             "active_filter_count": len(active),
             "table": table,
-            "totals": self.table_class.totals(filterset.qs),
+            "totals": totals,
+            "total_cells": total_cells,
             "page_obj": page,
             "export": self.resource is not None,
             "add_url": model_url(self.model, "add")

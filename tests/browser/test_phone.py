@@ -1,0 +1,182 @@
+"""Phone-first: a village cadre and an enterprise liaison on a 390 × 844 phone.
+
+Every page each of them can open (the same list the language walk renders) is checked in
+Chromium: no page is wider than the screen, lists read as cards, and no figure breaks inside a
+number. Then the cadre's daily action — confirming what the other side reported — is done with
+one thumb, and a confirmation dialog that is cancelled changes nothing.
+
+Same launch pattern as test_alliance_flow.py (never downloads a browser; skips without one).
+Run with `TIANMU_CHROMIUM=$(command -v chromium) .venv/bin/pytest -m browser -p no:xdist -q
+tests/browser/test_phone.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("TIANMU_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]  # fmt: skip
+PASSWORD = "pw-for-tests-1"  # the accounts UserFactory's password
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+#: What the page measures: its width, the list cards' header display, and every figure that
+#: wraps onto a second line (a number broken in two).
+MEASURE = """() => ({
+  page: !!document.querySelector('meta[name=viewport]'),
+  width: document.documentElement.scrollWidth,
+  thead: Array.from(document.querySelectorAll('table.table-cards thead'))
+    .map(e => getComputedStyle(e).display),
+  broken: Array.from(document.querySelectorAll('.text-nowrap, .kpi-value'))
+    .filter(e => e.getClientRects().length > 1 ||
+      e.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(e).lineHeight || 20))
+    .map(e => e.textContent.trim()),
+})"""
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install it or set TIANMU_CHROMIUM")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def records():
+    """The test world with a few records of every instrument (as test_languages.py)."""
+    import datetime
+    from decimal import Decimal
+
+    from tianmu.commerce.tests.factories import build_trade
+    from tianmu.core.context import acting_as
+    from tianmu.employment.tests.factories import (
+        PersonFactory,
+        PlacementFactory,
+        PositionFactory,
+        WorkshopFactory,
+    )
+    from tianmu.events.tests.factories import EventFactory
+    from tianmu.loans import services as loans
+    from tianmu.loans.tests.factories import LoanFactory, LoanProductFactory
+    from tianmu.testing import build_world
+
+    world = build_world()
+    trade = build_trade(world)
+    with acting_as(username="test-setup"):
+        workshop = WorkshopFactory(
+            name="天目共富岗", enterprise=world.e1, town=world.t1, villages=[world.v1a]
+        )
+        position = PositionFactory(workshop=workshop, title="装配工")
+        person = PersonFactory(name="阿花", village=world.v1a, low_income=True)
+        PlacementFactory(person=person, position=position, start=datetime.date(2024, 1, 1))
+        EventFactory(village=world.v1a, alliance=world.a1, date=datetime.date(2024, 9, 1))
+        product = LoanProductFactory(bank=world.bank, name="共富贷A")
+        loan = LoanFactory(product=product, village=world.v1a, amount_requested_yuan=1_200_000)
+    bank = world.users["bank"]
+    amount = Decimal(1_200_000)
+    loans.loan_approve(user=bank, loan=loan, amount_yuan=amount, date=datetime.date(2024, 1, 12))
+    loans.loan_disburse(user=bank, loan=loan, amount_yuan=amount, date=datetime.date(2024, 1, 15))
+    world.trade = trade
+    return world
+
+
+def phone_login(browser, live_server, username, locale="zh-CN"):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale=locale, viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.press("#id_password", "Enter")
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    return context, page
+
+
+@pytest.mark.parametrize("role", ["village", "enterprise"])
+def test_every_page_fits_a_phone(live_server, browser, records, role):
+    from tianmu.core.tests.language import page_urls_for
+
+    user = records.users[role]
+    urls = page_urls_for(user)
+    context, page = phone_login(browser, live_server, user.username)
+    measured, problems, cards = 0, [], 0
+    from playwright.sync_api import Error
+
+    for url in urls:
+        try:
+            response = page.goto(f"{live_server.url}{url}")
+        except Error:  # a POST-only URL answers 405 with no page to show
+            continue
+        if response is None or response.status != 200:
+            continue
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        found = page.evaluate(MEASURE)
+        if not found["page"]:
+            continue  # an htmx fragment (the rule check), shown inside its page
+        measured += 1
+        if found["width"] > PHONE["width"]:
+            problems.append(f"{url}: {found['width']} px wide")
+        if found["broken"]:
+            problems.append(f"{url}: broken figures {found['broken']}")
+        if any(display != "none" for display in found["thead"]):
+            problems.append(f"{url}: a list shows its table header, not cards")
+        cards += bool(found["thead"])
+    context.close()
+    assert problems == []
+    assert measured >= 30 and cards >= 10, (measured, cards)
+
+
+def test_the_cadre_confirms_with_one_thumb_and_a_cancelled_dialog_changes_nothing(
+    live_server, browser, records
+):
+    from playwright.sync_api import expect
+
+    from tianmu.commerce.models import Delivery
+
+    trade = records.trade
+    context, page = phone_login(browser, live_server, "village_v1a", locale="en-US")
+    page.goto(f"{live_server.url}/commerce/agreements/{trade.agreement.pk}/")
+    button = page.locator(f"[data-record='{trade.d2.pk}'] [data-action=confirm]").first
+    if not button.count():
+        button = page.locator("[data-action=confirm]").first
+    box = button.bounding_box()
+    assert box is not None and box["height"] >= 36  # big enough for a thumb
+    button.tap()
+    expect(page.locator(".alert-success")).to_contain_text("Confirmed:")
+    assert Delivery.objects.get(pk=trade.d2.pk).confirmation == "confirmed"
+    context.close()
+
+    # A bank officer's write-off asks first; cancelling leaves the loan as it was.
+    from tianmu.loans.models import Loan
+
+    loan = Loan.objects.get(village=records.v1a, status="disbursed")
+    context, page = phone_login(browser, live_server, "bank_p1", locale="en-US")
+    page.goto(f"{live_server.url}/loans/{loan.pk}/")
+    write_off = page.locator("button:has-text('Write off')")
+    if write_off.count():
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        write_off.first.tap()
+        page.wait_for_timeout(300)
+        assert asked and "Write off the loan" in asked[0]
+        loan.refresh_from_db()
+        assert loan.status == "disbursed"
+    context.close()
