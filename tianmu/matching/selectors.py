@@ -19,6 +19,13 @@ from django.utils.translation import gettext as _
 from tianmu.alliances.choices import MemberRole
 from tianmu.alliances.models import AllianceMember, DateRangeMixin, Pairing, Program
 from tianmu.matching.choices import EnterprisePool
+from tianmu.matching.explain import (
+    diagnosis_sentences,
+    instance_index,
+    member_reasons,
+    score_parts,
+    weights_of,
+)
 from tianmu.registry.choices import AreaLevel, OrganizationKind, PartnerKind
 from tianmu.registry.models import Area, Organization, Village, VillageIncome
 
@@ -427,17 +434,27 @@ def proposals_with_members(*, run, today=None) -> list:
     ):
         current[m.alliance_id].append(m)
     orgs = Organization.objects.in_bulk(org_ids)
+    index = instance_index(run)
+    weights = weights_of(run)
+    pools = {"core": "enterprises", "chamber": "chambers", "partner": "partners"}
     for p in proposals:
-        p.member_rows = [
-            {
-                **row,
-                "role": role,
-                "org": orgs.get(row["organization"]),
-                "reasons": [(k, v) for k, v in row.get("explanation", {}).items() if k != "score"],
-            }
-            for role in ("core", "chamber", "partner")
-            for row in p.members.get(role, [])
-        ]
+        village = index["villages"].get(str(p.village_id), {})
+        p.member_rows = []
+        for role in ("core", "chamber", "partner"):
+            for row in p.members.get(role, []):
+                ex = row.get("explanation", {}) or {}
+                member = index[pools[role]].get(str(row["organization"]), {})
+                p.member_rows.append(
+                    {
+                        **row,
+                        "role": role,
+                        "org": orgs.get(row["organization"]),
+                        "reasons": [(k, v) for k, v in ex.items() if k != "score"],
+                        "function_label": _function_label(row.get("function")),
+                        "why": member_reasons(role, ex, village, member),
+                        "parts": score_parts(role, ex, weights),
+                    }
+                )
         p.current_rows = current.get(p.current_alliance_id, [])
     return proposals
 
@@ -469,3 +486,36 @@ def diagnosis_messages(run) -> list[str]:
         return f"{kind} {names[kind].get(pk, pk)}"
 
     return [_ID_IN_MESSAGE.sub(name, m) for m in messages]
+
+
+def _function_label(value) -> str:
+    from tianmu.alliances.choices import MemberFunction
+
+    if not value:
+        return ""
+    try:
+        return MemberFunction(value).label
+    except ValueError:
+        return str(value)
+
+
+def diagnosis_explained(run) -> list[str]:
+    """One sentence per cause of an infeasible run, with the towns' and villages' names."""
+    diagnosis = (run.result or {}).get("diagnosis") or {}
+    if not diagnosis:
+        return []
+    towns = {str(i["town"]) for i in diagnosis.get("towns_lacking_chambers") or []}
+    towns |= {str(i["town"]) for i in diagnosis.get("shortfalls") or []}
+    villages = {str(i["village"]) for i in diagnosis.get("shortfalls") or []}
+    names = {
+        "town": {
+            str(a.pk): a.name for a in Area.objects.filter(pk__in=[t for t in towns if t.isdigit()])
+        },
+        "village": {
+            str(v.pk): v.area.name
+            for v in Village.objects.filter(
+                pk__in=[v for v in villages if v.isdigit()]
+            ).select_related("area")
+        },
+    }
+    return diagnosis_sentences(run, names)

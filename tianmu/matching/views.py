@@ -26,10 +26,15 @@ from tianmu.core.views import (
     can_edit_object,
     model_url,
 )
+from tianmu.matching.explain import PARTS
 from tianmu.matching.filtersets import MatchingRunFilterSet
 from tianmu.matching.forms import RunForm
 from tianmu.matching.models import MatchingRun, Proposal
-from tianmu.matching.selectors import diagnosis_messages, proposals_with_members
+from tianmu.matching.selectors import (
+    diagnosis_explained,
+    diagnosis_messages,
+    proposals_with_members,
+)
 from tianmu.matching.services import (
     proposal_blockers,
     proposals_accept,
@@ -124,7 +129,9 @@ def run_context(request, run: MatchingRun) -> dict:
         "proposals": proposals,
         "can_accept": can_accept,
         "acceptable": [p for p in proposals if not p.accepted and not p.blockers],
-        "diagnosis": diagnosis_messages(run),
+        "diagnosis": diagnosis_explained(run),
+        "solver_detail": diagnosis_messages(run),
+        "parts_legend": list(PARTS.items()),
     }
 
 
