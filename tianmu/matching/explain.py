@@ -162,7 +162,18 @@ def diagnosis_sentences(run, names: dict[str, dict]) -> list[str]:
             )
             % {**item, "role": ROLE_NAMES.get(item["role"], item["role"])}
         )
-    for item in diagnosis.get("shortfalls") or []:
+    # A village left short for a cause named above is that cause again, not news.
+    explained_pools = set()
+    if core.get("short") or diagnosis.get("roles_short"):
+        explained_pools.add("enterprise")
+    lacking = {str(i["town"]) for i in diagnosis.get("towns_lacking_chambers") or []}
+    shortfalls = [
+        item
+        for item in diagnosis.get("shortfalls") or []
+        if item["pool"] not in explained_pools
+        and not (item["pool"] == "chamber" and str(item["town"]) in lacking)
+    ]
+    for item in shortfalls:
         out.append(
             _(
                 "%(village)s (%(town)s) stays %(short)s short in the %(pool)s pool: nothing "

@@ -239,6 +239,53 @@ def invented_enterprises() -> list[dict]:
     return rows
 
 
+#: Core places a village's alliance has (5+1+X): how many uncommitted enterprises the demo
+#: invents for each village not yet paired, so the default "Propose alliances" run is feasible.
+CORE_PER_VILLAGE = 5
+
+
+def unpaired_demo_villages() -> list[tuple[str, str, list[str]]]:
+    """(town, village, needs) of the villages no demo alliance pairs: every village of a
+    subdistrict and all but the first village of each town."""
+    rows = []
+    for town, villages in VILLAGES.items():
+        for i, (name, _products, needs) in enumerate(villages):
+            if town in PAIRED_TOWNS and i == 0:
+                continue
+            rows.append((town, name, needs))
+    return rows
+
+
+def uncommitted_enterprises() -> list[dict]:
+    """Invented FIC executive enterprises in no alliance yet: five near each unpaired
+    village, in its town, of the industries whose capabilities best answer its needs."""
+    rows = []
+    n = len(_TRADE_NAMES)
+    for town, village, needs in unpaired_demo_villages():
+        ranked = sorted(
+            _INDUSTRY_CYCLE,
+            key=lambda key: (
+                -len(set(needs) & set(_INDUSTRIES[key][2])),
+                _INDUSTRY_CYCLE.index(key),
+            ),
+        )
+        for key in ranked[:CORE_PER_VILLAGE]:
+            industry, word, capabilities, (lo, hi) = _INDUSTRIES[key]
+            n += 1
+            rows.append(
+                {
+                    "name": f"临安{village.removesuffix('村')}{word}有限公司",
+                    "industry": industry,
+                    "employees": _rng(f"{village}:{key}").randint(lo, hi),
+                    "home_town": town,
+                    "capabilities": capabilities,
+                    "fic_position": FicPosition.EXECUTIVE,
+                    "credit_code": example_uscc(n),
+                }
+            )
+    return rows
+
+
 @register_demo_step(100, "registry.areas")
 def build_areas(ctx: DemoContext) -> None:
     """Zhejiang > Hangzhou > Lin'an, and Lin'an's 5 subdistricts and 13 towns."""
@@ -356,7 +403,8 @@ def build_villages(ctx: DemoContext) -> None:
 
 @register_demo_step(120, "registry.organizations")
 def build_organizations(ctx: DemoContext) -> None:
-    """65 FIC executive enterprises, 13 town chambers and the cooperating units."""
+    """65 FIC executive enterprises in the alliances, 180 more in none yet (five near each
+    unpaired village), a chamber for every town and the cooperating units."""
     towns = ctx.refs["towns"]
     county = ctx.refs["county"]
     enterprises = []
@@ -389,9 +437,26 @@ def build_organizations(ctx: DemoContext) -> None:
         )
         enterprises.append(org)
 
+    uncommitted = []
+    for row in uncommitted_enterprises():
+        org, _ = ctx.ensure(
+            Organization,
+            {"kind": OrganizationKind.ENTERPRISE, "name": row["name"]},
+            credit_code=row["credit_code"],
+            industry=row["industry"],
+            employees=row["employees"],
+            home_town=towns[row["home_town"]],
+            capabilities=row["capabilities"],
+            fic_executive=True,
+            fic_position=row["fic_position"],
+            is_example=True,
+            registered_area=county,
+        )
+        uncommitted.append(org)
+
     # Every town has a chamber of commerce; the demo's records for them are invented.
     chambers = {}
-    for town_name in PAIRED_TOWNS:
+    for town_name, _code, _lat, _lon in TOWNS:
         chambers[town_name], _ = ctx.ensure(
             Organization,
             {"kind": OrganizationKind.CHAMBER, "name": f"{town_name}商会"},
@@ -401,7 +466,7 @@ def build_organizations(ctx: DemoContext) -> None:
         )
     # Invented enterprises based in a town belong to its chamber (属地商会会员企业).
     chamber_by_town = {c.home_town_id: c for c in chambers.values()}
-    for org in enterprises:
+    for org in enterprises + uncommitted:
         chamber = chamber_by_town.get(org.home_town_id)
         if chamber is not None:
             ctx.ensure(ChamberMembership, {"chamber": chamber, "enterprise": org})
@@ -418,6 +483,7 @@ def build_organizations(ctx: DemoContext) -> None:
         )
         partners[kind].append(org)
 
-    ctx.refs["enterprises"] = enterprises
+    ctx.refs["enterprises"] = enterprises  # the 65 the alliances take as core members
+    ctx.refs["uncommitted"] = uncommitted
     ctx.refs["chambers"] = chambers
     ctx.refs["partners"] = partners
