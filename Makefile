@@ -8,29 +8,44 @@ export PYTHONDONTWRITEBYTECODE := 1
 # (docs/deploy.md); TIANMU_DEMO=1 waives two-factor sign-in and the forced password change for
 # the demo login (refused unless DEBUG=1). The test suite uses tianmu/settings_test.py instead.
 DEV_ENV := DEBUG=1 TIANMU_DEMO=1
+# Where `make run` listens: HOST=0.0.0.0 to try it from a phone on the same network (the
+# development server then answers any host name; it is still DEBUG and the demo only).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+ifeq ($(filter 127.0.0.1 localhost,$(HOST)),)
+RUN_ENV := $(DEV_ENV) ALLOWED_HOSTS=*
+else
+RUN_ENV := $(DEV_ENV)
+endif
+PIP := $(BIN)/pip --quiet --disable-pip-version-check --no-input
 
 .PHONY: run test lint fmt check install demo bench clean test-postgres test-browser
 
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "Installing Tianmu into $(VENV) (first run only, a minute or two)…"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip > /dev/null
+	@$(PIP) install -e '.[dev]' 2>&1 | grep -v -e '^\[notice\]' -e '^$$' || true
+	@test -x $(BIN)/tianmu || (echo "Installation failed: run $(BIN)/pip install -e '.[dev]'" && exit 1)
+	@touch $(STAMP)
 
 install: $(STAMP)
 
-## Set up, migrate SQLite under var/, load the demo on an empty database, print a login, serve.
+## Set up, migrate SQLite under var/, load the demo on an empty database, create one demo
+## login per role, print where to go, serve (HOST=0.0.0.0 for a phone on the same network).
 run: $(STAMP)
-	mkdir -p var
-	$(DEV_ENV) $(BIN)/tianmu migrate --noinput
-	$(DEV_ENV) $(BIN)/tianmu loaddemo --if-empty
-	$(DEV_ENV) $(BIN)/tianmu adduser demo-admin --role admin --scope 330112 --password tianmu-demo-2026 --if-missing
+	@mkdir -p var
+	@$(DEV_ENV) $(BIN)/tianmu migrate --noinput -v 0
+	@$(DEV_ENV) $(BIN)/tianmu loaddemo --if-empty -v 0
+	@$(DEV_ENV) $(BIN)/tianmu demousers
 	@echo ""
-	@echo "  Tianmu is running at http://127.0.0.1:8000"
-	@echo "  Log in as demo-admin / tianmu-demo-2026 (programme admin, Lin'an District)"
+	@echo "  Tianmu is running at http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)"
+	@$(if $(filter 0.0.0.0,$(HOST)),$(BIN)/python -c "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.connect(('10.255.255.255', 1)); print('  From a phone on the same network: http://%s:$(PORT)' % s.getsockname()[0])" 2>/dev/null || true,true)
+	@echo "  Log in as demo-admin / tianmu-demo-2026 (programme admin, Lin'an District);"
+	@echo "  the login page lists a demo login for every role and what to try first."
 	@echo "  Demo mode: no two-factor sign-in, no forced password change (development only)"
 	@echo ""
-	$(DEV_ENV) $(BIN)/tianmu runserver 127.0.0.1:8000
+	@$(RUN_ENV) $(BIN)/tianmu runserver $(HOST):$(PORT)
 
 ## Set up, lint, and run the whole suite (SQLite; browser tests run in .ci/run).
 test: $(STAMP) lint

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tianmu.accounts.demo_logins import demo_logins
 from tianmu.accounts.forms import ApiTokenForm, OTPTokenForm
 from tianmu.accounts.middleware import demo_waiver
 from tianmu.accounts.selectors import tokens_visible_to
@@ -45,6 +46,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["demo_mode"] = demo_waiver()
+        context["demo_logins"] = demo_logins()
         context["expired"] = self.request.GET.get("expired") == "1"
         return context
 

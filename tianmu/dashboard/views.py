@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tianmu.accounts.demo_logins import demo_logins
 from tianmu.alliances.models import Alliance, DateRangeMixin, Pairing
 from tianmu.core.money import format_yuan
 from tianmu.core.periods import period_errors
@@ -129,6 +130,7 @@ def home(request):
         "scope_counts": scope_counts,
         "period_form": form,
         "chart": villages_per_town(visible_villages),
+        "demo_logins": demo_logins(),
     }
     return render(request, "dashboard/home.html", context)
 

@@ -23,8 +23,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty: bool = False, **options):
+        # -v 0 (make run): only the one line that says the demo was loaded.
+        verbose = options.get("verbosity", 1) >= 1
         if if_empty and domain_records_exist():
-            self.stdout.write("The database already has domain records; demo not loaded.")
+            if verbose:
+                self.stdout.write("The database already has domain records; demo not loaded.")
             return
         began = time.monotonic()
         ctx = load_demo()
@@ -32,7 +35,7 @@ class Command(BaseCommand):
         if not ctx.created:
             self.stdout.write(f"The demo is already loaded; nothing changed ({elapsed:.1f} s).")
             return
-        for label, count in sorted(ctx.created.items()):
+        for label, count in sorted(ctx.created.items()) if verbose else ():
             self.stdout.write(f"  {label}: {count} created")
         self.stdout.write(
             self.style.SUCCESS(
