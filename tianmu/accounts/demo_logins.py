@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tianmu.accounts.choices import Role
 
 #: The password of every demo login (docs/demo.md; refused unless DEBUG and TIANMU_DEMO).
-DEMO_PASSWORD = "tianmu-demo-2026"
+DEMO_PASSWORD = "tianmu-demo-2026"  # noqa: S105 (public on purpose: the demo only)
 
 
 @dataclass(frozen=True)
