@@ -389,8 +389,18 @@ class ObjectHistoryView(BaseObjectView):
 INTERNAL_FIELDS = {"id", "path", "created", "last_updated"}
 
 
-def _internal(name: str) -> bool:
-    return name in INTERNAL_FIELDS or name.endswith("_hash")
+def _internal(name: str, field=None, values=()) -> bool:
+    """Keys, paths, timestamps, hashes — and structured JSON (a run's instance and result, a
+    proposal's members): what a person reads of those is on the object's own page."""
+    if name in INTERNAL_FIELDS or name.endswith("_hash"):
+        return True
+    if isinstance(field, models.JSONField):
+        return any(
+            isinstance(v, dict)
+            or (isinstance(v, list) and any(isinstance(i, dict | list) for i in v))
+            for v in values
+        )
+    return False
 
 
 def _local_time(value):
@@ -461,9 +471,9 @@ def describe_changes(user, changes, *, main: type[models.Model]) -> list[dict]:
         fields = fields_of.get(model, {})
         rows = []
         for name, before, after in change.diff():
-            if _internal(name):
-                continue
             field = fields.get(name)
+            if _internal(name, field, (before, after)):
+                continue
             label = field.verbose_name if field is not None else name
             rows.append((label, show(field, before), show(field, after)))
         model_name = model._meta.verbose_name if model else ""

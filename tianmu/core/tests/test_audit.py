@@ -246,3 +246,18 @@ def test_history_names_the_change_hides_internal_fields_and_shows_local_time(wor
     assert ">Path<" not in page and ">Id<" not in page and "Last updated" not in page
     settings.TIME_ZONE = "Asia/Shanghai"
     assert _local_time("2024-05-01T02:30:00+00:00") == "2024-05-01 10:30"
+
+
+def test_history_leaves_structured_json_to_the_objects_page(world):
+    from tianmu.matching.models import MatchingRun
+
+    with acting_as(world.users["admin"]):
+        run = MatchingRun.objects.create(program=world.program, status="done")
+        run.result = {"alliances": [{"village": "1", "core": ["2"]}]}
+        run.notes = ["a note"]
+        run.save()
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(world.users["admin"])
+    page = c.get(reverse("matching:matchingrun_history", args=[run.pk])).content.decode()
+    assert "a note" in page  # a list of words reads as words
+    assert "alliances" not in page and "&#x27;core&#x27;" not in page
