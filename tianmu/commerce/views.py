@@ -41,6 +41,7 @@ from tianmu.core.views import (
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
+    add_scope_errors,
     add_service_errors,
     can_edit_object,
 )
@@ -283,7 +284,7 @@ class OrderPlaceView(LoginRequiredMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except NotFound:
-                form.add_error(None, _("That would place the record outside your area."))
+                add_scope_errors(form, request.user)
             else:
                 messages.success(request, _("Order placed."))
                 return redirect_to(

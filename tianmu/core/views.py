@@ -58,6 +58,28 @@ def add_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def add_scope_errors(form, user) -> None:
+    """The user may create or edit, but not put the record where the form says: name the
+    field that does it ("“示例二村” is not one you look after…"), on the field. A field counts
+    when the user looks after some records of its model but not the one chosen."""
+    named = False
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        model = type(value)
+        if not isinstance(value, models.Model) or model not in registered_models():
+            continue
+        own = editable_by(user, model)
+        if own.exists() and not own.filter(pk=value.pk).exists():
+            form.add_error(
+                name,
+                _("“%(value)s” is not one you look after: choose your own %(what)s.")
+                % {"value": value, "what": field.label or model._meta.verbose_name},
+            )
+            named = True
+    if not named:
+        form.add_error(None, _("That would place the record outside your area."))
+
+
 def can_edit_object(user, obj: models.Model) -> bool:
     return editable_by(user, type(obj)).filter(pk=obj.pk).exists()
 
@@ -294,7 +316,7 @@ class ObjectEditView(BaseObjectView):
                 add_service_errors(form, exc)
             except NotFound:
                 # The user may create or edit, but not put the object where the form says.
-                form.add_error(None, _("That would place the record outside your area."))
+                add_scope_errors(form, self.request.user)
             else:
                 if adding:
                     msg = _("Created %(model)s “%(obj)s”.")

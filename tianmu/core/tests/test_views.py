@@ -148,3 +148,27 @@ def test_htmx_helpers():
     assert plain.status_code == 302 and plain["Location"] == "/x/"
     response = trigger(trigger(HttpResponse(), "a"), "b", "a")
     assert response["HX-Trigger"] == '{"a": null, "b": null}'
+
+
+def test_a_scope_refusal_names_the_field_that_causes_it(world):
+    """“…outside your area” says which choice is not the user's, on that field."""
+    from django import forms
+
+    from tianmu.core.views import add_scope_errors
+    from tianmu.registry.models import Organization, Village
+
+    class OrderLike(forms.Form):
+        village = forms.ModelChoiceField(queryset=Village.objects.all(), label="village")
+        enterprise = forms.ModelChoiceField(queryset=Organization.objects.all(), label="enterprise")
+
+    form = OrderLike({"village": world.v2a.pk, "enterprise": world.e_other.pk})
+    assert form.is_valid()
+    add_scope_errors(form, world.users["village"])
+    # The cadre looks after 望湖村 only; organisations are not theirs to look after at all.
+    assert form.errors == {
+        "village": [f"“{world.v2a}” is not one you look after: choose your own village."]
+    }
+    other = OrderLike({"village": world.v1a.pk, "enterprise": world.e1.pk})
+    assert other.is_valid()
+    add_scope_errors(other, world.users["village"])
+    assert other.errors == {"__all__": ["That would place the record outside your area."]}
