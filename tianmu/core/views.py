@@ -97,6 +97,19 @@ class BaseObjectView(LoginRequiredMixin, View):
         }
 
 
+def import_url_of(resource, user) -> str | None:
+    """The import page of a resource's register, for users who may add to it."""
+    from django.urls import reverse
+
+    from tianmu.core.imports import IMPORTABLE
+
+    if resource is None or resource.path not in IMPORTABLE:
+        return None
+    if not can_create(user, resource.model):
+        return None
+    return reverse("exchange:import_start", args=[resource.path])
+
+
 class ObjectListView(BaseObjectView):
     """A filterable, sortable, paginated table of what the user may see.
 
@@ -142,6 +155,7 @@ class ObjectListView(BaseObjectView):
             "totals": self.table_class.totals(filterset.qs),
             "page_obj": page,
             "export": self.resource is not None,
+            "import_url": import_url_of(self.resource, request.user),
             "add_url": model_url(self.model, "add")
             if can_create(request.user, self.model)
             else None,

@@ -1,0 +1,332 @@
+"""The registers that can be imported, by the name the API and the command use (`villages`,
+`organizations`, `placements` …): each resource's own form and save service, plus the sheets
+that are not one resource's rows — a village's yearly income as the 三资 ledgers keep it, a
+workshop's payroll, a bank's repayment statement, chamber and alliance memberships.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tianmu.alliances.forms import AllianceMemberForm
+from tianmu.alliances.models import Alliance, AllianceMember
+from tianmu.alliances.resources import ALLIANCES, PAIRINGS, PROGRAMS
+from tianmu.alliances.services import member_add
+from tianmu.commerce.resources import AGREEMENTS, PRODUCTS
+from tianmu.core.crypto import keyed_hash
+from tianmu.core.forms import ScopedModelForm
+from tianmu.core.imports import LOOKUPS, TRANSFORMS, Importer
+from tianmu.core.scoping import editable_by, visible_to
+from tianmu.core.services import object_save
+from tianmu.employment.models import MonthlyEarning, Person, Placement, Workshop
+from tianmu.employment.models import normalize_id_number
+from tianmu.employment.resources import PEOPLE, PLACEMENTS, POSITIONS, WORKSHOPS
+from tianmu.employment.services import earning_record
+from tianmu.events.resources import EVENTS
+from tianmu.loans.models import Loan, Repayment
+from tianmu.loans.resources import CREDIT_LINES, LOAN_PRODUCTS, LOANS
+from tianmu.loans.services import repayment_record
+from tianmu.projects.resources import PROJECTS
+from tianmu.registry.forms import ChamberMembershipForm
+from tianmu.registry.models import ChamberMembership, VillageIncome
+from tianmu.registry.resources import AREAS, ORGANIZATIONS, VILLAGES
+
+#: A person is named in a sheet by their resident ID number (matched through its keyed hash,
+#: never decrypted) or, failing that, by their name.
+LOOKUPS["employment.person"] = ("id_number_hash", "name")
+LOOKUPS["alliances.alliance"] = ("name",)
+LOOKUPS["alliances.program"] = ("name",)
+LOOKUPS["employment.position"] = ("title",)
+
+
+def _person_key(value: str) -> str:
+    return keyed_hash(normalize_id_number(value))
+
+
+TRANSFORMS["id_number_hash"] = _person_key
+
+
+# --- Village income, the 三资 shape ---------------------------------------------------------
+
+
+class VillageIncomeImportForm(ScopedModelForm):
+    """One village's income for one year: 区划代码, 村名, 年份, 总收入, 经营性收入."""
+
+    scoped_fields = {"village": "editable"}
+    village_name = forms.CharField(label=_("village name"), required=False)
+
+    class Meta:
+        model = VillageIncome
+        fields = ["village", "village_name", "year", "amount_yuan", "operating_yuan"]
+        labels = {"village": _("division code")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = self.fields["village"].queryset.select_related("area")
+
+    def clean(self):
+        data = super().clean()
+        village, name = data.get("village"), (data.get("village_name") or "").strip()
+        if village is not None and name and name != village.area.name:
+            self.add_error(
+                "village_name",
+                _("The division code is %(name)s's, not %(given)s's.")
+                % {"name": village.area.name, "given": name},
+            )
+        total, operating = data.get("amount_yuan"), data.get("operating_yuan")
+        if total is not None and operating is not None and operating > total:
+            self.add_error("operating_yuan", _("Operating income cannot exceed the total."))
+        return data
+
+
+def _income_find(user, data):
+    if not data.get("village") or not data.get("year"):
+        return None
+    return VillageIncome.objects.filter(village_id=data["village"], year=data["year"]).first()
+
+
+# --- Payroll: one row per person and month --------------------------------------------------
+
+
+class PayrollForm(forms.Form):
+    """A workshop's payroll line: who (ID number), where (workshop), which month, how much."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    workshop = forms.ModelChoiceField(label=_("workshop"), queryset=Workshop.objects.all())
+    month = forms.DateField(label=_("month"))
+    amount_yuan = forms.DecimalField(
+        label=_("earnings (yuan)"), max_digits=14, decimal_places=2, min_value=0
+    )
+
+    def __init__(self, *args, user, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["workshop"].queryset = visible_to(user, Workshop.objects.all())
+        self.existing = None
+        self.placement = None
+
+    def clean(self):
+        data = super().clean()
+        id_number, workshop, month = (
+            data.get("id_number"),
+            data.get("workshop"),
+            data.get("month"),
+        )
+        if not (id_number and workshop and month):
+            return data
+        month = month.replace(day=1)
+        data["month"] = month
+        person = (
+            visible_to(self.user, Person.objects.all())
+            .filter(id_number_hash=_person_key(id_number))
+            .first()
+        )
+        if person is None:
+            self.add_error("id_number", _("No person with this ID number that you may see."))
+            return data
+        placement = (
+            editable_by(self.user, Placement.objects.all())
+            .filter(person=person, position__workshop=workshop, start__lte=_month_end(month))
+            .exclude(end__lt=month)
+            .order_by("-start")
+            .first()
+        )
+        if placement is None:
+            self.add_error(
+                "workshop",
+                _("%(person)s has no placement in this workshop in %(month)s.")
+                % {"person": person.name, "month": month.strftime("%Y-%m")},
+            )
+            return data
+        self.placement = placement
+        self.existing = MonthlyEarning.objects.filter(placement=placement, month=month).first()
+        return data
+
+    def is_unchanged(self) -> bool:
+        return (
+            self.existing is not None
+            and self.existing.amount_yuan == self.cleaned_data["amount_yuan"]
+        )
+
+
+def _month_end(month):
+    import calendar
+
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _payroll_save(*, user, form):
+    return earning_record(
+        user=user,
+        placement=form.placement,
+        month=form.cleaned_data["month"],
+        amount_yuan=form.cleaned_data["amount_yuan"],
+    )
+
+
+# --- A bank's repayment statement -----------------------------------------------------------
+
+
+class RepaymentImportForm(forms.Form):
+    loan = forms.ModelChoiceField(label=_("loan"), queryset=Loan.objects.all())
+    date = forms.DateField(label=_("date"))
+    amount_yuan = forms.DecimalField(label=_("amount (yuan)"), max_digits=14, decimal_places=2)
+    is_prepayment = forms.BooleanField(label=_("prepayment"), required=False)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["loan"].queryset = editable_by(user, Loan.objects.all())
+        self.existing = None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("loan") and data.get("date") and data.get("amount_yuan") is not None:
+            self.existing = Repayment.objects.filter(
+                loan=data["loan"], date=data["date"], amount_yuan=data["amount_yuan"]
+            ).first()
+        return data
+
+    def is_unchanged(self) -> bool:
+        return self.existing is not None
+
+
+def _repayment_save(*, user, form):
+    data = form.cleaned_data
+    return repayment_record(
+        user=user,
+        loan=data["loan"],
+        amount_yuan=data["amount_yuan"],
+        date=data["date"],
+        is_prepayment=data.get("is_prepayment") or False,
+        note=data.get("note") or "",
+    )
+
+
+# --- Memberships ------------------------------------------------------------------------------
+
+
+class AllianceMemberImportForm(AllianceMemberForm):
+    """A member of the alliance the row names (the page's form takes it from the URL)."""
+
+    alliance_name = forms.ModelChoiceField(label=_("alliance"), queryset=Alliance.objects.all())
+
+    def __init__(self, *args, user, instance=None, **kwargs):
+        alliance = instance.alliance if instance is not None else Alliance()
+        super().__init__(*args, user=user, instance=instance, alliance=alliance, **kwargs)
+        self.fields["alliance_name"].queryset = editable_by(user, Alliance.objects.all())
+        self.order_fields(["alliance_name"])
+        if instance is not None and instance.pk:
+            self.initial["alliance_name"] = instance.alliance_id
+
+    def clean(self):
+        data = super().clean()
+        if data.get("alliance_name") is not None:
+            self.instance.alliance = data["alliance_name"]
+        return data
+
+    def _post_clean(self):
+        if self.cleaned_data.get("alliance_name") is not None:
+            self.instance.alliance = self.cleaned_data["alliance_name"]
+        super()._post_clean()
+
+
+def _member_find(user, data):
+    if not data.get("alliance_name") or not data.get("organization"):
+        return None
+    return (
+        AllianceMember.objects.filter(
+            alliance_id=data["alliance_name"], organization_id=data["organization"]
+        )
+        .order_by("-start")
+        .first()
+    )
+
+
+def _person_find(user, data):
+    number = data.get("id_number")
+    if not number:
+        return None
+    return Person.objects.filter(id_number_hash=_person_key(number)).first()
+
+
+def _save_object(*, user, form):
+    return object_save(user=user, instance=form.instance)
+
+
+@cache
+def importers() -> dict[str, Importer]:
+    """Every importable register by its name."""
+    plain = [AREAS, PROGRAMS, PAIRINGS, PRODUCTS, AGREEMENTS]
+    plain += [WORKSHOPS, POSITIONS, PLACEMENTS, LOAN_PRODUCTS, CREDIT_LINES, LOANS]
+    plain += [EVENTS, PROJECTS]
+    found = {res.path: Importer.of(res) for res in plain}
+    found["organizations"] = Importer.of(
+        ORGANIZATIONS, also_keys=({"kind": "kind", "name": "name"},)
+    )
+    # An alliance's status moves by its workflow (activate once it has members), not a sheet.
+    found["alliances"] = Importer.of(ALLIANCES, exclude=("status",))
+    found["villages"] = Importer.of(VILLAGES, exclude=("is_example",), key={"code": "area__code"})
+    found["people"] = Importer.of(PEOPLE, match=_person_find, exclude=("clear_id_number",
+                                                                        "clear_phone"))  # fmt: skip
+    found["village-incomes"] = Importer(
+        name="village-incomes",
+        model=VillageIncome,
+        form=VillageIncomeImportForm,
+        save=_save_object,
+        key={"village": "village", "year": "year"},
+        match=_income_find,
+        label=lambda: _("village collective income (三资)"),
+    )
+    found["earnings"] = Importer(
+        name="earnings",
+        model=MonthlyEarning,
+        form=PayrollForm,
+        save=_payroll_save,
+        key={"id_number": "", "workshop": "", "month": ""},
+        match=lambda user, data: None,
+        may_create=lambda user: True,  # earning_record checks the placement is theirs
+        label=lambda: _("payroll (monthly earnings)"),
+        describe=lambda data: f"{data.get('month', '')[:7]} · {data.get('amount_yuan', '')}",
+    )
+    found["repayments"] = Importer(
+        name="repayments",
+        model=Repayment,
+        form=RepaymentImportForm,
+        save=_repayment_save,
+        key={"loan": "", "date": "", "amount_yuan": ""},
+        match=lambda user, data: None,
+        may_create=lambda user: True,  # repayment_record checks the bank is the lender
+        label=lambda: _("loan repayments (bank statement)"),
+    )
+    found["chamber-memberships"] = Importer(
+        name="chamber-memberships",
+        model=ChamberMembership,
+        form=ChamberMembershipForm,
+        save=_save_object,
+        key={"chamber": "chamber", "enterprise": "enterprise"},
+        label=lambda: _("chamber memberships"),
+    )
+    found["alliance-members"] = Importer(
+        name="alliance-members",
+        model=AllianceMember,
+        form=AllianceMemberImportForm,
+        save=lambda *, user, form: member_add(user=user, member=form.instance)
+        if form.instance.pk is None
+        else object_save(user=user, instance=form.instance),
+        key={"alliance_name": "alliance", "organization": "organization"},
+        match=_member_find,
+        label=lambda: _("alliance members"),
+    )
+    return dict(sorted(found.items()))
+
+
+def importer(name: str) -> Importer | None:
+    return importers().get(name)
+
+
+__all__ = ["importer", "importers"]
