@@ -343,6 +343,10 @@ class Importer:
     #: Columns a sheet may carry that the import ignores (the export's ID, computed totals).
     ignore: tuple[str, ...] = ("id", "ID")
     example: dict[str, str] = field(default_factory=dict)
+    #: Fields that only check a row (a village's name beside its code): never a change.
+    check_only: tuple[str, ...] = ()
+    #: More headers that name a field, as offices' own sheets write them (`{"year": {"年度"}}`).
+    aliases: dict[str, set[str]] = field(default_factory=dict)
     #: Further keys tried, in order, when `key`'s fields are empty in a row (an organisation
     #: without a credit code is matched by its kind and name).
     also_keys: tuple[dict[str, str], ...] = ()
@@ -402,6 +406,7 @@ class Importer:
                 continue
             f = form.fields[name]
             headers = {name} | _both_languages(lambda f=f, name=name: f.label or name)
+            headers |= self.aliases.get(name, set())
             exported = export_labels.get(name, set())
             headers |= {h for h in exported if not h.startswith("code:")}
             codes = {h[5:] for h in exported if h.startswith("code:")}
@@ -647,7 +652,8 @@ class Importer:
         if hasattr(form, "is_unchanged"):
             unchanged = form.is_unchanged()
         else:
-            unchanged = existing is not None and not form.has_changed()
+            changed = [n for n in form.changed_data if n not in self.check_only]
+            unchanged = existing is not None and not changed
         if unchanged:
             out.unchanged += 1
             out.actions.append((row_no, "unchanged", self._describe(data)))

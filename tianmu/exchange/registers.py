@@ -280,7 +280,16 @@ def importers() -> dict[str, Importer]:
         save=_save_object,
         key={"village": "village", "year": "year"},
         match=_income_find,
+        check_only=("village_name",),
         label=lambda: _("village collective income (三资)"),
+        # The 三资 ledgers' own headers (浙农经管 exports), beside the field labels.
+        aliases={
+            "village": {"区划代码", "行政区划代码", "村代码", "village code"},
+            "village_name": {"村名", "村名称", "村", "village"},
+            "year": {"年份", "年度"},
+            "amount_yuan": {"总收入", "村集体经济总收入", "集体经济收入", "total income"},
+            "operating_yuan": {"经营性收入", "operating income"},
+        },
     )
     found["earnings"] = Importer(
         name="earnings",
@@ -291,6 +300,11 @@ def importers() -> dict[str, Importer]:
         match=lambda user, data: None,
         may_create=lambda user: True,  # earning_record checks the placement is theirs
         label=lambda: _("payroll (monthly earnings)"),
+        aliases={
+            "id_number": {"身份证号", "身份证号码", "公民身份号码"},
+            "month": {"月份", "发放月份"},
+            "amount_yuan": {"工资", "实发工资", "应发工资", "金额"},
+        },
         describe=lambda data: f"{data.get('month', '')[:7]} · {data.get('amount_yuan', '')}",
     )
     found["repayments"] = Importer(
@@ -302,6 +316,11 @@ def importers() -> dict[str, Importer]:
         match=lambda user, data: None,
         may_create=lambda user: True,  # repayment_record checks the bank is the lender
         label=lambda: _("loan repayments (bank statement)"),
+        aliases={
+            "loan": {"贷款编号", "贷款ID", "loan ID"},
+            "date": {"还款日期", "日期"},
+            "amount_yuan": {"还款金额", "金额"},
+        },
     )
     found["chamber-memberships"] = Importer(
         name="chamber-memberships",
