@@ -456,7 +456,9 @@ class Importer:
         present = {c.name for c, _kind in mapping.values()}
         for col in cols:
             if col.required and col.name not in present and not self._has_default(col):
-                problems.append(_("The required column “%(column)s” is missing.") % {"column": col.label})
+                problems.append(
+                    _("The required column “%(column)s” is missing.") % {"column": col.label}
+                )
         return mapping, problems
 
     def _has_default(self, col: Column) -> bool:
@@ -470,7 +472,11 @@ class Importer:
         """A cell as the value a bound form takes; ValueError with a message when it is not."""
         f = col.field
         if is_blank(value) and is_blank(code):
-            return [] if isinstance(f, forms.ModelMultipleChoiceField | forms.MultipleChoiceField) else ""
+            return (
+                []
+                if isinstance(f, forms.ModelMultipleChoiceField | forms.MultipleChoiceField)
+                else ""
+            )
         if isinstance(f, forms.ModelMultipleChoiceField):
             return [self._related(f, v, None) for v in split_list(value)]
         if isinstance(f, forms.ModelChoiceField):
@@ -578,7 +584,7 @@ class Importer:
             out.errors = [RowError(1, "", p) for p in problems]
             return out
         shown = {c.name: header[i] for i, (c, kind) in mapping.items() if kind == "value"}
-        for i, (c, kind) in mapping.items():
+        for i, (c, _kind) in mapping.items():
             shown.setdefault(c.name, header[i])
         keys_seen: dict[tuple, int] = {}
 
@@ -623,13 +629,23 @@ class Importer:
         key = tuple(data.get(k) for k in self.key) if self.key else None
         if key and all(v not in (None, "") for v in key):
             if key in keys_seen:
-                self._fail(out, row_no, [RowError(row_no, shown.get(next(iter(self.key)), ""),
-                    _("The same record is already in row %(row)s.") % {"row": keys_seen[key]})])  # fmt: skip
+                message = _("The same record is already in row %(row)s.")
+                column = shown.get(next(iter(self.key)), "")
+                self._fail(
+                    out, row_no, [RowError(row_no, column, message % {"row": keys_seen[key]})]
+                )
                 return
             keys_seen[key] = row_no
         existing = self.find(user, data)
-        if existing is not None and not editable_by(user, type(existing)).filter(pk=existing.pk).exists():
-            self._fail(out, row_no, [RowError(row_no, "", _("The record exists but is outside your scope."))])
+        if (
+            existing is not None
+            and not editable_by(user, type(existing)).filter(pk=existing.pk).exists()
+        ):
+            self._fail(
+                out,
+                row_no,
+                [RowError(row_no, "", _("The record exists but is outside your scope."))],
+            )
             return
         allowed = self.may_create(user) if self.may_create else can_create(user, self.model)
         if existing is None and not allowed:
@@ -640,10 +656,7 @@ class Importer:
 
         unbound = self.form(user=user, instance=existing)
         full = {n: _plain(unbound.get_initial_for_field(f, n)) for n, f in unbound.fields.items()}
-        if existing is not None:
-            full.update({n: v for n, v in data.items()})
-        else:
-            full.update(data)
+        full.update(data)
         form = self.form(data=full, user=user, instance=existing)
         if not form.is_valid():
             self._fail(out, row_no, self._form_errors(row_no, form, shown))
@@ -663,14 +676,20 @@ class Importer:
                 self.save(user=user, form=form)
         except ValidationError as exc:
             messages = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            self._fail(out, row_no, [RowError(row_no, shown.get(k, k) if k != "__all__" else "", str(m))
-                       for k, ms in messages.items() for m in ms])  # fmt: skip
+            errors = [
+                RowError(row_no, shown.get(k, k) if k != "__all__" else "", str(m))
+                for k, ms in messages.items()
+                for m in ms
+            ]
+            self._fail(out, row_no, errors)
             return
         except PermissionDenied:
             self._fail(out, row_no, [RowError(row_no, "", _("The record is outside your scope."))])
             return
         except IntegrityError:
-            self._fail(out, row_no, [RowError(row_no, "", _("The record clashes with one that exists."))])
+            self._fail(
+                out, row_no, [RowError(row_no, "", _("The record clashes with one that exists."))]
+            )
             return
         if existing is None:
             out.created += 1
@@ -848,7 +867,9 @@ def error_report_xlsx(name: str, content: bytes, errors: list[dict]) -> bytes:
     ws = wb.active
     ws.append([*header, _("Errors")])
     if by_row.get(1) or by_row.get(0):
-        ws.cell(row=1, column=len(header) + 1, value="; ".join(by_row.get(1, []) + by_row.get(0, [])))
+        ws.cell(
+            row=1, column=len(header) + 1, value="; ".join(by_row.get(1, []) + by_row.get(0, []))
+        )
     red = PatternFill("solid", fgColor="F8D7DA")
     for row_no, cells in rows:
         ws.append([*(_plain_cell(c) for c in cells[: len(header)]),

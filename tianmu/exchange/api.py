@@ -11,8 +11,8 @@ from tianmu.core.api import InvalidInput, check_int, user_of
 from tianmu.core.imports import error_report_xlsx, template_xlsx
 from tianmu.exchange.models import ImportJob
 from tianmu.exchange.registers import importer, importers
-from tianmu.exchange.services import import_create, job_progress, job_status
-from tianmu.exchange.selectors import jobs_of
+from tianmu.exchange.selectors import job_progress, job_status, jobs_of
+from tianmu.exchange.services import import_create
 
 router = Router(tags=["imports"])
 
@@ -91,9 +91,7 @@ def import_list(request):
     "/imports/template",
     summary="An empty sheet to fill in for a register (xlsx)",
     response={200: None},
-    openapi_extra={
-        "responses": {200: {"description": "An xlsx workbook", "content": {XLSX: {}}}}
-    },
+    openapi_extra={"responses": {200: {"description": "An xlsx workbook", "content": {XLSX: {}}}}},
 )
 def import_template(request, resource: str):
     imp = importer(resource)
@@ -114,9 +112,7 @@ def import_get(request, import_id: int):
     "/imports/{int:import_id}/errors",
     summary="The uploaded sheet with an error column (xlsx)",
     response={200: None},
-    openapi_extra={
-        "responses": {200: {"description": "An xlsx workbook", "content": {XLSX: {}}}}
-    },
+    openapi_extra={"responses": {200: {"description": "An xlsx workbook", "content": {XLSX: {}}}}},
 )
 def import_errors(request, import_id: int):
     job = _job(request, import_id)

@@ -21,8 +21,13 @@ from tianmu.core.forms import ScopedModelForm
 from tianmu.core.imports import LOOKUPS, TRANSFORMS, Importer
 from tianmu.core.scoping import editable_by, visible_to
 from tianmu.core.services import object_save
-from tianmu.employment.models import MonthlyEarning, Person, Placement, Workshop
-from tianmu.employment.models import normalize_id_number
+from tianmu.employment.models import (
+    MonthlyEarning,
+    Person,
+    Placement,
+    Workshop,
+    normalize_id_number,
+)
 from tianmu.employment.resources import PEOPLE, PLACEMENTS, POSITIONS, WORKSHOPS
 from tianmu.employment.services import earning_record
 from tianmu.events.resources import EVENTS
@@ -334,9 +339,11 @@ def importers() -> dict[str, Importer]:
         name="alliance-members",
         model=AllianceMember,
         form=AllianceMemberImportForm,
-        save=lambda *, user, form: member_add(user=user, member=form.instance)
-        if form.instance.pk is None
-        else object_save(user=user, instance=form.instance),
+        save=lambda *, user, form: (
+            member_add(user=user, member=form.instance)
+            if form.instance.pk is None
+            else object_save(user=user, instance=form.instance)
+        ),
         key={"alliance_name": "alliance", "organization": "organization"},
         match=_member_find,
         label=lambda: _("alliance members"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import logging
 
 from django.conf import settings
@@ -13,31 +12,34 @@ from django.utils.translation import gettext as _
 
 from tianmu.core.api import InvalidInput
 from tianmu.core.imports import max_bytes, run_import
+from tianmu.core.services import service
 from tianmu.exchange.models import ImportJob, ImportStatus
 from tianmu.exchange.registers import importer
+from tianmu.exchange.selectors import STALE_AFTER
+from tianmu.exchange.selectors import progress_key as _progress_key
 
 logger = logging.getLogger(__name__)
 
-#: A running job whose progress has not moved for this long has stopped (killed midway: its
-#: transaction never committed, so nothing it wrote remains).
-STALE_AFTER = datetime.timedelta(minutes=30)
 
-def _progress_key(job_id: int) -> str:
-    return f"tianmu:import:{job_id}:progress"
-
-
+@service(atomic=False)
 def import_create(*, user, resource: str, filename: str, content: bytes, dry_run: bool,
                   checked_by: ImportJob | None = None) -> ImportJob:  # fmt: skip
     """Queue an import of `content` into register `resource` and run it (in the background
     when a broker is configured, else now). Bad parameters are refused before anything is
     stored."""
     if importer(resource) is None:
-        raise InvalidInput({"resource": [_("No register “%(name)s” can be imported.") % {"name": resource}]})
+        raise InvalidInput(
+            {"resource": [_("No register “%(name)s” can be imported.") % {"name": resource}]}
+        )
     if not content:
         raise InvalidInput({"file": [_("The file is empty.")]})
     if len(content) > max_bytes():
         raise InvalidInput(
-            {"file": [_("The file is larger than %(mb)s MB.") % {"mb": max_bytes() // (1024 * 1024)}]}
+            {
+                "file": [
+                    _("The file is larger than %(mb)s MB.") % {"mb": max_bytes() // (1024 * 1024)}
+                ]
+            }
         )
     job = ImportJob.objects.create(
         user=user,
@@ -48,12 +50,12 @@ def import_create(*, user, resource: str, filename: str, content: bytes, dry_run
         checked_by=checked_by,
         language=translation.get_language() or "zh-hans",
     )
-    from tianmu.exchange.tasks import run_import_job
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        run_import_job(job.pk)  # no broker: now, in this process (the job is in this transaction)
+        import_execute(job.pk)  # no broker: now, in this process
     else:
-        transaction.on_commit(lambda: run_import_job.delay(job.pk))
+        from tianmu.celery import app  # by name: tasks.py imports this module
+
+        transaction.on_commit(lambda: app.send_task("exchange.import", args=[job.pk]))
     job.refresh_from_db()
     return job
 
@@ -84,7 +86,13 @@ def import_execute(job_id: int) -> ImportJob:
             logger.exception("import job %s stopped", job.pk)
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportStatus.FAILED,
-                errors=[{"row": 0, "column": "", "message": _("The import stopped on an error; nothing was written.")}],
+                errors=[
+                    {
+                        "row": 0,
+                        "column": "",
+                        "message": _("The import stopped on an error; nothing was written."),
+                    }
+                ],
                 finished_at=timezone.now(),
             )
             cache.delete(_progress_key(job.pk))
@@ -107,20 +115,7 @@ def import_execute(job_id: int) -> ImportJob:
     return job
 
 
-def job_progress(job: ImportJob) -> int:
-    if job.is_finished:
-        return 100
-    return int(cache.get(_progress_key(job.pk), job.progress) or 0)
-
-
-def job_status(job: ImportJob) -> str:
-    """The job's status, where a job that stopped without finishing reads "failed"."""
-    if job.status == ImportStatus.RUNNING and cache.get(_progress_key(job.pk)) is None:
-        if job.created_at < timezone.now() - STALE_AFTER:
-            return ImportStatus.FAILED
-    return job.status
-
-
+@service(atomic=False)
 def import_confirm(*, user, job: ImportJob) -> ImportJob:
     """Write the file a dry run checked (without uploading it again)."""
     if not job.dry_run or job.status != ImportStatus.DONE:

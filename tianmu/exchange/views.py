@@ -14,8 +14,8 @@ from tianmu.core.api import InvalidInput
 from tianmu.core.imports import error_report_xlsx, template_xlsx
 from tianmu.exchange.models import ImportStatus
 from tianmu.exchange.registers import importer
-from tianmu.exchange.selectors import jobs_of
-from tianmu.exchange.services import import_confirm, import_create, job_progress, job_status
+from tianmu.exchange.selectors import job_progress, job_status, jobs_of
+from tianmu.exchange.services import import_confirm, import_create
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

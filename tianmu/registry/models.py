@@ -230,7 +230,9 @@ class VillageIncome(ChangeLoggedModel):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text=_("经营性收入: the part of the income the collective earned by its own business."),
+        help_text=_(
+            "经营性收入: the part of the income the collective earned by its own business."
+        ),
     )
 
     class Meta:

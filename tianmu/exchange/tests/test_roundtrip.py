@@ -68,7 +68,9 @@ def test_export_then_import_into_an_empty_register_gives_the_same_records(name, 
     ids = list(imp.resource.queryset(user).values_list("pk", flat=True))
 
     if name == "areas":  # the parents stay: an area's parent is exported as its ID
-        ids = list(Area.objects.filter(pk__in=ids, children__isnull=True).values_list("pk", flat=True))
+        ids = list(
+            Area.objects.filter(pk__in=ids, children__isnull=True).values_list("pk", flat=True)
+        )
     if name == "villages":  # a village's name and code live on its area
         areas = model._default_manager.filter(pk__in=ids).values_list("area_id", flat=True)
         Area.objects.filter(pk__in=list(areas))._raw_delete(connection.alias)
