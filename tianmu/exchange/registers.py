@@ -185,14 +185,20 @@ def payroll_batch(user, rows: list, out: Outcome) -> None:
     per table rather than per row, and written with the change log in bulk."""
     people: dict[str, int] = {}
     hashes = {}
+    checked: dict[str, tuple[str, str]] = {}  # number → (its hash, or "" and the problem)
     for row_no, data, shown in rows:
         number = normalize_id_number(data.get("id_number", ""))
-        try:
-            validate_id_number(number)
-        except ValidationError as exc:
-            _fail(out, row_no, shown, "id_number", exc.messages[0])
+        if number not in checked:  # a payroll names each person once a month: check once
+            try:
+                validate_id_number(number)
+                checked[number] = (_person_key(number), "")
+            except ValidationError as exc:
+                checked[number] = ("", exc.messages[0])
+        digest, problem = checked[number]
+        if problem:
+            _fail(out, row_no, shown, "id_number", problem)
             continue
-        hashes[row_no] = _person_key(number)
+        hashes[row_no] = digest
     visible = visible_to(user, Person.objects.all())
     for chunk in _chunks(sorted(set(hashes.values()))):
         people.update(visible.filter(id_number_hash__in=chunk).values_list("id_number_hash", "pk"))
@@ -232,8 +238,11 @@ def payroll_batch(user, rows: list, out: Outcome) -> None:
             continue
         wanted.append((row_no, max(options, key=lambda p: p["start"]), shown, month, amount))
     existing: dict[tuple[int, datetime.date], MonthlyEarning] = {}
+    chosen: dict[int, Placement] = {}  # with their people: the change log names each record
     for chunk in _chunks(sorted({p["pk"] for _r, p, _s, _m, _a in wanted})):
+        chosen.update(Placement.objects.select_related("person").in_bulk(chunk))
         for e in MonthlyEarning.objects.filter(placement_id__in=chunk):
+            e.placement = chosen[e.placement_id]
             existing[(e.placement_id, e.month)] = e
     new, changed, before, seen = [], [], {}, {}
     for row_no, p, shown, month, amount in wanted:
@@ -246,7 +255,7 @@ def payroll_batch(user, rows: list, out: Outcome) -> None:
         what = f"{p['person__name']} · {month:%Y-%m} · {amount}"
         earning = existing.get(key)
         if earning is None:
-            new.append(MonthlyEarning(placement_id=p["pk"], month=month, amount_yuan=amount))
+            new.append(MonthlyEarning(placement=chosen[p["pk"]], month=month, amount_yuan=amount))
             out.created += 1
             out.actions.append((row_no, "created", what))
         elif earning.amount_yuan != amount:

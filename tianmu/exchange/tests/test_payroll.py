@@ -85,9 +85,9 @@ def test_a_bad_payroll_line_writes_nothing_and_names_row_and_column(admin):
     wrong_check = placements[1].person.id_number[:-1] + (
         "0" if placements[1].person.id_number[-1] != "0" else "1"
     )
-    rows = [good, [wrong_check, placements[1].position.workshop.name, "2026-11", 100],
-            [placements[1].person.id_number, placements[1].position.workshop.name, "2026-11", -1],
-            [placements[1].person.id_number, placements[1].position.workshop.name, "十一月", 1]]  # fmt: skip
+    number, workshop = placements[1].person.id_number, placements[1].position.workshop.name
+    rows = [good, [wrong_check, workshop, "2026-11", 100], [number, workshop, "2026-11", -1],
+            [number, workshop, "十一月", 1]]  # fmt: skip
     MonthlyEarning.objects.filter(month=datetime.date(2026, 11, 1)).delete()
     job = import_create(user=admin, resource="earnings", filename="p.xlsx",
                         content=xlsx([HEADER, *rows]), dry_run=False)  # fmt: skip
