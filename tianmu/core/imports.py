@@ -260,6 +260,13 @@ def split_list(value: Any) -> list[str]:
     return [p.strip() for p in re.split(r"[;；,，、\n]", str(value)) if p.strip()]
 
 
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -296,6 +303,7 @@ class Column:
     required: bool
     field: forms.Field
     code_headers: set[str] = field(default_factory=set)  # "town (division code)" beside it
+    id_headers: set[str] = field(default_factory=set)  # "person (ID)" beside it
     help: str = ""
 
 
@@ -401,8 +409,8 @@ class Importer:
                     for col in self.resource.shape.export_columns():
                         key = col.keys[0]
                         bucket = export_labels.setdefault(key, set())
-                        if len(col.keys) > 1 and col.keys[1] == "code":
-                            bucket.add("code:" + str(col.label))
+                        if len(col.keys) > 1 and col.keys[1] in ("code", "id"):
+                            bucket.add(f"{col.keys[1]}:{col.label}")
                         else:
                             bucket.add(str(col.label))
         cols = []
@@ -413,8 +421,9 @@ class Importer:
             headers = {name} | _both_languages(lambda f=f, name=name: f.label or name)
             headers |= self.aliases.get(name, set())
             exported = export_labels.get(name, set())
-            headers |= {h for h in exported if not h.startswith("code:")}
+            headers |= {h for h in exported if not h.startswith(("code:", "id:"))}
             codes = {h[5:] for h in exported if h.startswith("code:")}
+            idents = {h[3:] for h in exported if h.startswith("id:")}
             cols.append(
                 Column(
                     name=name,
@@ -423,6 +432,7 @@ class Importer:
                     required=f.required,
                     field=f,
                     code_headers=codes,
+                    id_headers=idents,
                     help=str(f.help_text or ""),
                 )
             )
@@ -436,6 +446,8 @@ class Importer:
                 by_header.setdefault(_norm(h), (col, "value"))
             for h in col.code_headers:
                 by_header[_norm(h)] = (col, "code")
+            for h in col.id_headers:
+                by_header[_norm(h)] = (col, "id")
         ignored = {_norm(h) for h in self.ignore}
         if self.resource is not None:
             for lang in ("zh-hans", "en"):
@@ -473,7 +485,7 @@ class Importer:
 
     # Cells to form data
 
-    def convert(self, col: Column, value: Any, code: Any = None) -> Any:
+    def convert(self, col: Column, value: Any, code: Any = None, ident: Any = None) -> Any:
         """A cell as the value a bound form takes; ValueError with a message when it is not."""
         f = col.field
         if is_blank(value) and is_blank(code):
@@ -485,7 +497,7 @@ class Importer:
         if isinstance(f, forms.ModelMultipleChoiceField):
             return [self._related(f, v, None) for v in split_list(value)]
         if isinstance(f, forms.ModelChoiceField):
-            return self._related(f, value, code)
+            return self._related(f, value, code, ident)
         if isinstance(f, forms.MultipleChoiceField):
             return [self._choice(f, v) for v in split_list(value)]
         if isinstance(f, forms.ChoiceField | forms.TypedChoiceField):
@@ -529,7 +541,11 @@ class Importer:
             % {"value": text, "choices": "、".join(str(lbl) for k, lbl in choices if k != "")}
         )
 
-    def _related(self, f: forms.ModelChoiceField, value: Any, code: Any) -> int:
+    def _related(self, f: forms.ModelChoiceField, value: Any, code: Any, ident: Any = None) -> int:
+        """The pk of the record a cell names: by its code, else its name (or title …), else —
+        a number alone — its ID. Where a name is not unique, the export's ID column beside it
+        says which record it is (only among those with that name: an ID from another
+        instance cannot pick a different record)."""
         qs = f.queryset
         model = qs.model
         tried = lookups_for(model)
@@ -550,6 +566,12 @@ class Importer:
             if len(pks) == 1:
                 self._found[memo] = pks[0]
                 return pks[0]
+            if len(pks) > 1 and not is_blank(ident):
+                hit = qs.filter(**{lookup: wanted, "pk": _int_or_none(ident)}).values_list(
+                    "pk", flat=True
+                )
+                if len(hit) == 1:
+                    return hit[0]
             if len(pks) > 1:
                 raise ValueError(
                     _("More than one %(model)s is called “%(value)s”: give its code.")
@@ -633,17 +655,16 @@ class Importer:
         """A row's cells as form data, or None when a cell or the row's key is wrong."""
         errors: list[RowError] = []
         data: dict[str, Any] = {}
-        codes: dict[str, Any] = {}
-        values: dict[str, Any] = {}
+        cells_of: dict[str, dict[str, Any]] = {"value": {}, "code": {}, "id": {}}
         for i, (col, kind) in mapping.items():
-            cell = cells[i] if i < len(cells) else None
-            (codes if kind == "code" else values)[col.name] = cell
+            cells_of[kind][col.name] = cells[i] if i < len(cells) else None
+        values, codes, idents = cells_of["value"], cells_of["code"], cells_of["id"]
         by_name = {c.name: c for c, _k in mapping.values()}
         for name, col in by_name.items():
             if is_blank(values.get(name)) and is_blank(codes.get(name)):
                 continue  # an empty cell keeps what is recorded (or the form's default)
             try:
-                data[name] = self.convert(col, values.get(name), codes.get(name))
+                data[name] = self.convert(col, values.get(name), codes.get(name), idents.get(name))
             except ValueError as exc:
                 errors.append(RowError(row_no, shown[name], str(exc)))
         if errors:

@@ -225,9 +225,14 @@ def columns_of(shape) -> list[ExportColumn]:
             cols.append(ExportColumn((key,), _label_of(shape.model, None, key)))
         elif isinstance(spec, Nest):
             label = _label_of(shape.model, spec.path, key)
-            cols.append(ExportColumn((key, "name"), label))
+            named = next((n for n in ("name", "title") if n in spec.shape.fields), "id")
+            cols.append(ExportColumn((key, named), label))
             if "code" in spec.shape.fields:
                 cols.append(ExportColumn((key, "code"), f"{label} ({_('division code')})"))
+            elif "id" in spec.shape.fields:
+                # Beside a name that may not be unique (two people called 黄龙), the record's
+                # ID: an import reads it only to tell such names apart (tianmu.core.imports).
+                cols.append(ExportColumn((key, "id"), f"{label} (ID)"))
         elif isinstance(spec, Many):
             cols.append(ExportColumn((key,), _label_of(shape.model, spec.path, key), "list"))
         elif isinstance(spec, Obj):

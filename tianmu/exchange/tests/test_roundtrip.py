@@ -28,6 +28,7 @@ ROUND_TRIP = [
     "agreements",
     "workshops",
     "positions",
+    "placements",
     "loan-products",
     "credit-lines",
     "events",
