@@ -96,12 +96,14 @@ class _Echo:
         return value
 
 
-def export_response(resource, queryset: models.QuerySet, user, fmt: str):
+def export_response(resource, queryset: models.QuerySet, user, fmt: str, params=None):
     """The whole filtered list as a downloaded file."""
     cols = resource.shape.export_columns()  # tianmu.core.resources.columns_of
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"{resource.path}-{stamp}.{fmt}"
     rows = rows_of(resource.shape, queryset, user)
+    if resource.export_rows is not None:
+        rows = resource.export_rows(user, params or {}, rows)
     if fmt == "csv":
         writer = csv.writer(_Echo())
 

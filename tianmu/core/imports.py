@@ -260,6 +260,16 @@ def split_list(value: Any) -> list[str]:
     return [p.strip() for p in re.split(r"[;；,，、\n]", str(value)) if p.strip()]
 
 
+def _values(instance: models.Model) -> dict[str, Any]:
+    """A record's own column values (not its timestamps), to tell whether a row changes it."""
+    skip = {"created", "last_updated"}
+    return {
+        f.attname: f.value_from_object(instance)
+        for f in instance._meta.concrete_fields
+        if f.name not in skip
+    }
+
+
 def _int_or_none(value: Any) -> int | None:
     try:
         return int(value)
@@ -702,6 +712,7 @@ class Importer:
         # Fields the sheet does not carry keep what the record (or the form's default) has.
         from tianmu.core.api import _plain
 
+        stored = _values(existing) if existing is not None else None  # before the form edits it
         unbound = self.form(user=user, instance=existing)
         full = {n: _plain(unbound.get_initial_for_field(f, n)) for n, f in unbound.fields.items()}
         full.update(data)
@@ -713,7 +724,7 @@ class Importer:
         if hasattr(form, "is_unchanged"):
             unchanged = form.is_unchanged()
         else:
-            changed = [n for n in form.changed_data if n not in self.check_only]
+            changed = self._changed(form, stored)
             unchanged = existing is not None and not changed
         if unchanged:
             out.unchanged += 1
@@ -745,6 +756,18 @@ class Importer:
         else:
             out.updated += 1
             out.actions.append((row_no, "updated", self._describe(data)))
+
+    def _changed(self, form, stored: dict | None) -> list[str]:
+        """What a valid row changes: the record's columns as the form set them against the
+        stored ones (a form that never shows a stored value — an ID number — still compares
+        right), and the form fields that are not columns (a village's name on its area,
+        many-to-many choices)."""
+        concrete = {f.name for f in form.instance._meta.concrete_fields}
+        changed = [n for n in form.changed_data if n not in concrete and n not in self.check_only]
+        if stored is not None:
+            now = _values(form.instance)
+            changed += [name for name, value in now.items() if stored.get(name) != value]
+        return changed
 
     def _fail(self, out: Outcome, row_no: int, errors: list[RowError]) -> None:
         out.errors.extend(errors)

@@ -443,6 +443,9 @@ class Resource:
     #: sales within its `from`/`to`), for the API and the pages alike.
     annotate: Callable[..., models.QuerySet] | None = None
     page_prefix: str | None = None
+    #: `export_rows(user, params, rows)`: what an export writes instead of the list's rows —
+    #: the people's full ID numbers and phones for `reveal=1`, logged (employment).
+    export_rows: Callable[..., Iterable[dict]] | None = None
 
     # Reading
 
@@ -473,7 +476,7 @@ class Resource:
             queryset = self.queryset(user, request.GET)
             if self.filterset is not None:
                 queryset = filtered(request, self.filterset, queryset)
-        return export_response(self, queryset, user, fmt)
+        return export_response(self, queryset, user, fmt, params=request.GET)
 
     def one(self, user, pk, params=None) -> dict:
         shape = self.detail_shape or self.shape

@@ -368,10 +368,18 @@ def _member_find(user, data):
 
 
 def _person_find(user, data):
+    """A person by their ID number; without one (minimised data), by name and village — and
+    household, where given — when exactly one person matches."""
     number = data.get("id_number")
-    if not number:
+    if number:
+        return Person.objects.filter(id_number_hash=_person_key(number)).first()
+    if not data.get("name") or not data.get("village"):
         return None
-    return Person.objects.filter(id_number_hash=_person_key(number)).first()
+    same = Person.objects.filter(name=data["name"], village_id=data["village"], id_number="")
+    if data.get("household"):
+        same = same.filter(household=data["household"])
+    found = list(same[:2])
+    return found[0] if len(found) == 1 else None
 
 
 def _save_object(*, user, form):

@@ -35,6 +35,7 @@ NOT_SERVICES = {
     "tianmu.commerce.services.delivery_excess": "a read: the warning shown before a delivery",
     "tianmu.commerce.services.order_total": "a read",
     "tianmu.employment.services.may_reveal": "a read: whether the reveal button shows",
+    "tianmu.employment.services.may_export_revealed": "a read: whether an export may reveal",
     "tianmu.matching.services.proposal_blockers": "a read: why a proposal cannot be accepted",
     "tianmu.matching.services.run_schedule": "hands a run to Celery; the task's service writes",
     "tianmu.exchange.services.import_execute": "runs a job as its user: each row is written "

@@ -282,3 +282,27 @@ def test_pages_upload_preview_fix_and_confirm(world, client):
     r = client.post(dry + "confirm/", follow=True)
     assert r.status_code == 200
     assert VillageIncome.objects.get(village=world.v1a, year=2024).amount_yuan == 1000
+
+
+@pytest.mark.django_db
+def test_people_export_masks_unless_an_admin_asks_and_then_logs_each(world, api):
+    from tianmu.employment.models import PersonalDataAccess
+    from tianmu.employment.tests.factories import PersonFactory, make_id_number
+
+    number = make_id_number(7)
+    person = PersonFactory(village=world.v1a, id_number=number, phone="13800001111")
+    masked = api("admin", "get", "/people", {"format": "csv"})
+    text = b"".join(masked.streaming_content).decode("utf-8-sig")
+    assert number not in text and "13800001111" not in text
+    assert not PersonalDataAccess.objects.exists()
+
+    full = api("admin", "get", "/people", {"format": "csv", "reveal": "1"})
+    text = b"".join(full.streaming_content).decode("utf-8-sig")
+    assert number in text and "13800001111" in text
+    logged = PersonalDataAccess.objects.filter(person=person, action="export")
+    assert sorted(logged.values_list("field", flat=True)) == ["id_number", "phone"]
+    assert logged.first().user_name == "admin_a"
+
+    refused = api("town", "get", "/people", {"format": "csv", "reveal": "1"})
+    assert refused.status_code == 400 and "reveal" in refused.json()["errors"]
+    assert PersonalDataAccess.objects.count() == 2

@@ -14,6 +14,8 @@ from django.db import connection, transaction
 from tianmu.accounts.tests.factories import UserFactory
 from tianmu.core.exports import export_response
 from tianmu.core.imports import read_table
+from tianmu.employment.models import Person
+from tianmu.employment.tests.factories import make_id_number
 from tianmu.exchange.registers import importer
 from tianmu.registry.models import Area
 
@@ -29,6 +31,7 @@ ROUND_TRIP = [
     "workshops",
     "positions",
     "placements",
+    "people",
     "loan-products",
     "credit-lines",
     "events",
@@ -36,9 +39,17 @@ ROUND_TRIP = [
 ]
 
 
+#: Registers whose round trip runs on a part of the demo: a few hundred rows prove the same as
+#: its 6,000 placements, in a second rather than two minutes.
+SAMPLE = 300
+
+
 def _export(imp, user) -> bytes:
     res = imp.resource
-    response = export_response(res, res.queryset(user), user, "xlsx")
+    qs = res.queryset(user)
+    qs = qs.filter(pk__in=list(qs.values_list("pk", flat=True)[:SAMPLE]))
+    # People go out with their full ID numbers (a logged reveal), or they could not come back.
+    response = export_response(res, qs, user, "xlsx", params={"reveal": "1"})
     return b"".join(response.streaming_content)
 
 
@@ -57,6 +68,12 @@ def test_export_then_import_into_an_empty_register_gives_the_same_records(name, 
 
     user = UserFactory(username="root_i", role="superuser", is_superuser=True)
     imp = importer(name)
+    if name == "people":  # the demo keeps no ID numbers: give some people one, keep others without
+        for i, person in enumerate(Person.objects.order_by("pk")[:40]):
+            person.id_number = make_id_number(i + 1)
+            person.birth_year = 1980  # what the number says (make_id_number's default)
+            person.gender = "m" if int(person.id_number[16]) % 2 else "f"
+            person.save()
     with translation.override("zh-hans"):
         before = _export(imp, user)
     header, _data = read_table("x.xlsx", before)
@@ -66,7 +83,7 @@ def test_export_then_import_into_an_empty_register_gives_the_same_records(name, 
     expected = _rows(before, compared)
     assert expected, f"the demo has no {name}"
     model = imp.model
-    ids = list(imp.resource.queryset(user).values_list("pk", flat=True))
+    ids = list(imp.resource.queryset(user).values_list("pk", flat=True)[:SAMPLE])
 
     if name == "areas":  # the parents stay: an area's parent is exported as its ID
         ids = list(
