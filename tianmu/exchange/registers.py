@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.alliances.forms import AllianceMemberForm
-from tianmu.alliances.models import Alliance, AllianceMember
+from tianmu.alliances.models import Alliance, AllianceMember, Program
 from tianmu.alliances.resources import ALLIANCES, PAIRINGS, PROGRAMS
 from tianmu.alliances.services import member_add
 from tianmu.commerce.resources import AGREEMENTS, PRODUCTS
@@ -336,7 +336,9 @@ class AllianceMemberImportForm(AllianceMemberForm):
     alliance_name = forms.ModelChoiceField(label=_("alliance"), queryset=Alliance.objects.all())
 
     def __init__(self, *args, user, instance=None, **kwargs):
-        alliance = instance.alliance if instance is not None else Alliance()
+        # The row names the alliance; until it is read, a blank one (with a programme, whose
+        # start the page's form would offer as the member's start).
+        alliance = instance.alliance if instance is not None else Alliance(program=Program())
         super().__init__(*args, user=user, instance=instance, alliance=alliance, **kwargs)
         self.fields["alliance_name"].queryset = editable_by(user, Alliance.objects.all())
         self.order_fields(["alliance_name"])
@@ -450,6 +452,7 @@ def importers() -> dict[str, Importer]:
             "loan": {"贷款编号", "贷款ID", "loan ID"},
             "date": {"还款日期", "日期"},
             "amount_yuan": {"还款金额", "金额"},
+            "is_prepayment": {"提前还款", "是否提前还款"},
         },
     )
     found["chamber-memberships"] = Importer(
