@@ -11,14 +11,18 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.alliances.forms import AllianceMemberForm
 from tianmu.alliances.models import Alliance, AllianceMember, Program
 from tianmu.alliances.resources import ALLIANCES, PAIRINGS, PROGRAMS
 from tianmu.alliances.services import member_add
+from tianmu.commerce.forms import OrderLineForm, PurchaseOrderForm
+from tianmu.commerce.models import Payment, PurchaseOrder
 from tianmu.commerce.resources import AGREEMENTS, PRODUCTS
+from tianmu.commerce.services import LineInput, order_place, payment_report
 from tianmu.core.bulk import bulk_create_logged, bulk_update_logged
 from tianmu.core.crypto import keyed_hash
 from tianmu.core.forms import ScopedModelForm
@@ -327,6 +331,138 @@ def _repayment_save(*, user, form):
     )
 
 
+# --- Orders with their lines, and payments -----------------------------------------------------
+
+
+class OrderRowForm(forms.Form):
+    """One line of a 共富购 order, with its order's columns (the sheet repeats them on every
+    line; lines with the same enterprise, village, date and purpose make one order). Only
+    the columns: `orders_batch` checks the order with the page's order form and each line with
+    its line form."""
+
+    def __init__(self, *args, user, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(PurchaseOrderForm(user=user).fields)
+        self.fields.update(OrderLineForm(user=user).fields)
+
+
+ORDER_FIELDS = ("enterprise", "village", "agreement", "project", "purpose", "placed_on", "note")
+LINE_FIELDS = ("product", "product_name", "unit", "quantity", "unit_price")
+
+
+def orders_batch(user, rows: list, out: Outcome) -> None:
+    """Group the lines into orders, check each order and line with the pages' forms, and place
+    the new orders with `order_place`. An order already recorded (same enterprise, village,
+    date and purpose) with the same lines is unchanged; with other lines it is refused — a
+    placed order changes on its page, where its deliveries and payments are."""
+    groups: dict[tuple, list] = {}
+    for row_no, data, shown in rows:
+        key = tuple(data.get(k) for k in ("enterprise", "village", "placed_on", "purpose"))
+        groups.setdefault(key, []).append((row_no, data, shown))
+    for lines in groups.values():
+        first_row, first, shown = lines[0]
+        order_form = PurchaseOrderForm(data={k: first.get(k, "") for k in ORDER_FIELDS}, user=user)
+        problems = _form_problems(first_row, order_form, shown)
+        line_inputs = []
+        for row_no, data, line_shown in lines:
+            line_form = OrderLineForm(data={k: data.get(k, "") for k in LINE_FIELDS}, user=user)
+            if not line_form.is_valid():
+                problems += _form_problems(row_no, line_form, line_shown)
+                continue
+            c = line_form.cleaned_data
+            line_inputs.append(
+                LineInput(
+                    quantity=c["quantity"],
+                    product=c.get("product"),
+                    product_name=c.get("product_name") or "",
+                    unit=c.get("unit") or "",
+                    unit_price=c.get("unit_price"),
+                )  # fmt: skip
+            )
+        if problems:
+            for e in problems:
+                out.errors.append(e)
+                out.actions.append((e.row, "error", e.message))
+            continue
+        order = order_form.instance
+        what = f"{order.enterprise} · {order.village} · {order.placed_on} · {len(line_inputs)}"
+        existing = PurchaseOrder.objects.filter(
+            enterprise=order.enterprise, village=order.village, placed_on=order.placed_on,
+            purpose=order.purpose,
+        ).first()  # fmt: skip
+        if existing is not None:
+            if _same_lines(existing, line_inputs):
+                out.unchanged += len(lines)
+                out.actions.extend((r, "unchanged", what) for r, _d, _s in lines)
+            else:
+                message = _(
+                    "This order is already recorded with other lines: change it on its page."
+                )
+                _fail(out, first_row, shown, "", message)
+            continue
+        try:
+            with transaction.atomic():
+                order_place(user=user, order=order, lines=line_inputs)
+        except ValidationError as exc:
+            for m in exc.messages:
+                _fail(out, first_row, shown, "", m)
+            continue
+        except PermissionDenied:
+            _fail(out, first_row, shown, "", _("The record is outside your scope."))
+            continue
+        out.created += len(lines)
+        out.actions.extend((r, "created", what) for r, _d, _s in lines)
+
+
+def _form_problems(row_no: int, form, shown: dict) -> list[RowError]:
+    if form.is_valid():
+        return []
+    return [
+        RowError(row_no, shown.get(name, "") if name != "__all__" else "", str(m))
+        for name, messages in form.errors.items()
+        for m in messages
+    ]
+
+
+def _same_lines(order: PurchaseOrder, lines: list) -> bool:
+    have = sorted((ln.product_id, ln.product_name, ln.quantity) for ln in order.lines.all())
+    want = sorted(
+        (ln.product.pk if ln.product else None,
+         ln.product_name or (ln.product.name if ln.product else ""), ln.quantity)
+        for ln in lines
+    )  # fmt: skip
+    return have == want
+
+
+class PaymentImportForm(forms.Form):
+    order = forms.ModelChoiceField(label=_("order"), queryset=PurchaseOrder.objects.all())
+    date = forms.DateField(label=_("date"))
+    amount_yuan = forms.DecimalField(label=_("amount (yuan)"), max_digits=14, decimal_places=2)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = editable_by(user, PurchaseOrder.objects.all())
+        self.existing = None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("order") and data.get("date") and data.get("amount_yuan") is not None:
+            self.existing = Payment.objects.filter(
+                order=data["order"], date=data["date"], amount_yuan=data["amount_yuan"]
+            ).first()
+        return data
+
+    def is_unchanged(self) -> bool:
+        return self.existing is not None
+
+
+def _payment_save(*, user, form):
+    data = form.cleaned_data
+    return payment_report(user=user, order=data["order"], date=data["date"],
+                          amount_yuan=data["amount_yuan"], note=data.get("note") or "")  # fmt: skip
+
+
 # --- Memberships ------------------------------------------------------------------------------
 
 
@@ -454,6 +590,35 @@ def importers() -> dict[str, Importer]:
             "amount_yuan": {"还款金额", "金额"},
             "is_prepayment": {"提前还款", "是否提前还款"},
         },
+    )
+    found["orders"] = Importer(
+        name="orders",
+        model=PurchaseOrder,
+        form=OrderRowForm,
+        save=lambda *, user, form: None,  # orders_batch writes
+        batch=orders_batch,
+        label=lambda: _("共富购 orders with their lines"),
+        aliases={
+            "placed_on": {"下单日期", "订单日期"},
+            "product_name": {"产品名称", "品名", "商品名称"},
+            "quantity": {"数量"},
+            "unit_price": {"单价"},
+        },
+    )
+    found["payments"] = Importer(
+        name="payments",
+        model=Payment,
+        form=PaymentImportForm,
+        save=_payment_save,
+        key={"order": "", "date": "", "amount_yuan": ""},
+        match=lambda user, data: None,
+        may_create=lambda user: True,  # payment_report checks the order is theirs
+        label=lambda: _("共富购 payments"),
+        aliases={
+            "order": {"订单编号", "订单ID", "order ID"},
+            "date": {"付款日期"},
+            "amount_yuan": {"付款金额", "金额"},
+        },  # fmt: skip
     )
     found["chamber-memberships"] = Importer(
         name="chamber-memberships",
