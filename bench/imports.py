@@ -181,7 +181,8 @@ def _import_child(path: str, admin_id: int, queue) -> None:
         import pstats
 
         profile.disable()
-        pstats.Stats(profile, stream=sys.stderr).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(40)
+        order = os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+        pstats.Stats(profile, stream=sys.stderr).sort_stats(order).print_stats(40)
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     queue.put(
         {
