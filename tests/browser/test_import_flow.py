@@ -7,23 +7,12 @@ Run with `.venv/bin/pytest -m browser -p no:xdist -q tests/browser/test_import_f
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from test_order_flow import browser, login  # noqa: F401  (the fixture and the sign-in)
 
+from tianmu.exchange.tests.test_imports import xlsx as _sheet
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sheet(rows) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def _upload(content: bytes) -> dict:

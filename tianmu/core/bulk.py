@@ -32,34 +32,12 @@ def bulk_create_logged(
     if PeriodLock.objects.exists():  # most databases have no lock: skip the per-row lookups
         for obj in objs:
             check_period_lock(obj)
-    actor = current_actor()
-    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     with transaction.atomic():
         created = insert_many(model, list(objs), batch_size=batch_size)
         missing = [o for o in created if o.pk is None]
         if missing:  # a backend that cannot return ids from a bulk insert
             raise RuntimeError(f"bulk_create returned no ids for {model.__name__}")
-        if _fast(created):
-            copy_log(actor, content_type, ObjectChange.Action.CREATE, created, {})
-            return created
-        insert_many(
-            ObjectChange,
-            [
-                ObjectChange(
-                    user_id=actor.user_id,
-                    user_name=actor.username,
-                    request_id=actor.request_id,
-                    action=ObjectChange.Action.CREATE,
-                    content_type=content_type,
-                    object_id=str(o.pk),
-                    object_repr=str(o)[:200],
-                    before=None,
-                    after=snapshot(o),
-                )
-                for o in created
-            ],
-            batch_size=batch_size,
-        )
+        write_log(model, ObjectChange.Action.CREATE, created, {}, batch_size=batch_size)
     return created
 
 
@@ -76,6 +54,31 @@ def insert_many(model, objs: list, *, batch_size: int = 2000) -> list:
     if _fast(objs):
         return copy_insert(model, objs)
     return model._default_manager.bulk_create(objs, batch_size=batch_size)
+
+
+def write_log(model, action: str, objs: Sequence, before: dict, *, batch_size: int = 2000):
+    """One change-log row per object of `objs` (`before`: `{pk: snapshot}` for updates),
+    attributed to the current actor: by COPY for a large batch on PostgreSQL."""
+    actor = current_actor()
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    if _fast(objs):
+        copy_log(actor, content_type, action, objs, before)
+        return
+    rows = [
+        ObjectChange(
+            user_id=actor.user_id,
+            user_name=actor.username,
+            request_id=actor.request_id,
+            action=action,
+            content_type=content_type,
+            object_id=str(o.pk),
+            object_repr=str(o)[:200],
+            before=before.get(o.pk),
+            after=snapshot(o),
+        )
+        for o in objs
+    ]
+    ObjectChange.objects.bulk_create(rows, batch_size=batch_size)
 
 
 def copy_log(actor, content_type, action: str, objs: Sequence, before: dict) -> None:
@@ -187,28 +190,6 @@ def bulk_update_logged(
         for obj in objs:
             obj.last_updated = now
         fields.append("last_updated")
-    actor = current_actor()
-    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     with transaction.atomic():
         model._default_manager.bulk_update(objs, fields, batch_size=batch_size)
-        if _fast(objs):
-            copy_log(actor, content_type, ObjectChange.Action.UPDATE, objs, before)
-            return
-        insert_many(
-            ObjectChange,
-            [
-                ObjectChange(
-                    user_id=actor.user_id,
-                    user_name=actor.username,
-                    request_id=actor.request_id,
-                    action=ObjectChange.Action.UPDATE,
-                    content_type=content_type,
-                    object_id=str(o.pk),
-                    object_repr=str(o)[:200],
-                    before=before.get(o.pk),
-                    after=snapshot(o),
-                )
-                for o in objs
-            ],
-            batch_size=batch_size,
-        )
+        write_log(model, ObjectChange.Action.UPDATE, objs, before, batch_size=batch_size)

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,6 +77,16 @@ def _cell(col: ExportColumn, row: dict) -> Any:
     if isinstance(value, str | int | float | Decimal | datetime.date):
         return value
     return str(value)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A workbook made in memory (a template, an error report) as a download."""
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def rows_of(shape, queryset: models.QuerySet, user) -> Iterator[dict]:
@@ -136,7 +146,7 @@ def export_response(resource, queryset: models.QuerySet, user, fmt: str, params=
         tmp.seek(0)
         response = FileResponse(
             tmp,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_TYPE,
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from tianmu.core.api import InvalidInput, check_int, user_of
+from tianmu.core.exports import XLSX_TYPE as XLSX
+from tianmu.core.exports import xlsx_response
 from tianmu.core.imports import error_report_xlsx, template_xlsx
 from tianmu.exchange.models import ImportJob
 from tianmu.exchange.registers import importer, importers
@@ -15,8 +17,6 @@ from tianmu.exchange.selectors import job_progress, job_status, jobs_of
 from tianmu.exchange.services import import_create
 
 router = Router(tags=["imports"])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportErrorOut(Schema):
@@ -98,9 +98,7 @@ def import_template(request, resource: str):
     if imp is None:
         names = ", ".join(importers())
         raise InvalidInput({"resource": [_("Choose one of: %(names)s.") % {"names": names}]})
-    response = HttpResponse(template_xlsx(imp, user_of(request)), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{resource}-template.xlsx"'
-    return response
+    return xlsx_response(template_xlsx(imp, user_of(request)), f"{resource}-template.xlsx")
 
 
 @router.get("/imports/{int:import_id}", response=ImportOut, summary="An import's status and result")
@@ -117,6 +115,4 @@ def import_get(request, import_id: int):
 def import_errors(request, import_id: int):
     job = _job(request, import_id)
     body = error_report_xlsx(job.filename, bytes(job.content), job.errors)
-    response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{job.resource}-errors.xlsx"'
-    return response
+    return xlsx_response(body, f"{job.resource}-errors.xlsx")

@@ -294,29 +294,45 @@ def _chunks(items: list, size: int = 900):
 # --- A bank's repayment statement -----------------------------------------------------------
 
 
-class RepaymentImportForm(forms.Form):
-    loan = forms.ModelChoiceField(label=_("loan"), queryset=Loan.objects.all())
+class StatementLineForm(forms.Form):
+    """A line of a statement against a record the user may change (a loan, an order): its
+    `parent` field, date, amount and note. The same line (parent, date, amount) recorded
+    before is the same payment: unchanged, never a second one."""
+
+    parent_model: type = None  # set by each statement
+    parent_name = "parent"
+    lines = "payments"
+
     date = forms.DateField(label=_("date"))
     amount_yuan = forms.DecimalField(label=_("amount (yuan)"), max_digits=14, decimal_places=2)
-    is_prepayment = forms.BooleanField(label=_("prepayment"), required=False)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
     def __init__(self, *args, user, instance=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["loan"].queryset = editable_by(user, Loan.objects.all())
+        field = self.fields[self.parent_name]
+        field.queryset = editable_by(user, self.parent_model.objects.all())
         self.existing = None
 
     def clean(self):
         data = super().clean()
-        if data.get("loan") and data.get("date") and data.get("amount_yuan") is not None:
-            self.existing = Repayment.objects.filter(
-                loan=data["loan"], date=data["date"], amount_yuan=data["amount_yuan"]
-            ).first()
+        parent = data.get(self.parent_name)
+        if parent and data.get("date") and data.get("amount_yuan") is not None:
+            self.existing = (
+                getattr(parent, self.lines)
+                .filter(date=data["date"], amount_yuan=data["amount_yuan"])
+                .first()
+            )
         return data
 
     def is_unchanged(self) -> bool:
         return self.existing is not None
+
+
+class RepaymentImportForm(StatementLineForm):
+    parent_model, parent_name, lines = Loan, "loan", "repayments"
+    loan = forms.ModelChoiceField(label=_("loan"), queryset=Loan.objects.none())
+    is_prepayment = forms.BooleanField(label=_("prepayment"), required=False)
+    field_order = ["loan", "date", "amount_yuan", "is_prepayment", "note"]
 
 
 def _repayment_save(*, user, form):
@@ -434,27 +450,10 @@ def _same_lines(order: PurchaseOrder, lines: list) -> bool:
     return have == want
 
 
-class PaymentImportForm(forms.Form):
-    order = forms.ModelChoiceField(label=_("order"), queryset=PurchaseOrder.objects.all())
-    date = forms.DateField(label=_("date"))
-    amount_yuan = forms.DecimalField(label=_("amount (yuan)"), max_digits=14, decimal_places=2)
-    note = forms.CharField(label=_("note"), max_length=200, required=False)
-
-    def __init__(self, *args, user, instance=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["order"].queryset = editable_by(user, PurchaseOrder.objects.all())
-        self.existing = None
-
-    def clean(self):
-        data = super().clean()
-        if data.get("order") and data.get("date") and data.get("amount_yuan") is not None:
-            self.existing = Payment.objects.filter(
-                order=data["order"], date=data["date"], amount_yuan=data["amount_yuan"]
-            ).first()
-        return data
-
-    def is_unchanged(self) -> bool:
-        return self.existing is not None
+class PaymentImportForm(StatementLineForm):
+    parent_model, parent_name, lines = PurchaseOrder, "order", "payments"
+    order = forms.ModelChoiceField(label=_("order"), queryset=PurchaseOrder.objects.none())
+    field_order = ["order", "date", "amount_yuan", "note"]
 
 
 def _payment_save(*, user, form):

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from tianmu.core.api import InvalidInput
+from tianmu.core.exports import xlsx_response
 from tianmu.core.imports import error_report_xlsx, template_xlsx
 from tianmu.exchange.models import ImportStatus
 from tianmu.exchange.registers import importer
 from tianmu.exchange.selectors import job_progress, job_status, jobs_of
 from tianmu.exchange.services import import_confirm, import_create
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -75,9 +74,7 @@ class ImportStartView(LoginRequiredMixin, View):
 class ImportTemplateView(LoginRequiredMixin, View):
     def get(self, request, resource):
         imp = _importer_or_404(resource)
-        response = HttpResponse(template_xlsx(imp, request.user), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{resource}-template.xlsx"'
-        return response
+        return xlsx_response(template_xlsx(imp, request.user), f"{resource}-template.xlsx")
 
 
 def _job_or_404(request, pk):
@@ -141,6 +138,4 @@ class ImportErrorsView(LoginRequiredMixin, View):
     def get(self, request, pk):
         job = _job_or_404(request, pk)
         body = error_report_xlsx(job.filename, bytes(job.content), job.errors)
-        response = HttpResponse(body, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{job.resource}-errors.xlsx"'
-        return response
+        return xlsx_response(body, f"{job.resource}-errors.xlsx")
