@@ -39,6 +39,9 @@ from tianmu.core.context import attributed_to
 
 #: The registers that can be imported, by name (filled by tianmu.exchange when it loads).
 IMPORTABLE: set[str] = set()
+#: The sheets a list page offers to import beside its own register (`{"placements":
+#: ["earnings"]}`: the payroll), with their titles; filled by tianmu.exchange.
+RELATED_IMPORTS: dict[str, list[tuple[str, Callable[[], str], Callable[[Any], bool]]]] = {}
 
 XLSX = "xlsx"
 CSV = "csv"
@@ -402,6 +405,16 @@ class Importer:
             **overrides,
         )
 
+    def allowed(self, user) -> bool:
+        """Whether `user` may import into this register at all (each row is checked too)."""
+        from tianmu.core.roles import Role
+        from tianmu.core.scoping import can_create, scope_for
+
+        if self.may_create is None:
+            return can_create(user, self.model)
+        scope = scope_for(user)
+        return scope.is_all or scope.role not in (Role.LEADER, "anonymous")
+
     def title(self) -> str:
         if self.label is not None:
             return str(self.label())
@@ -705,8 +718,7 @@ class Importer:
                 [RowError(row_no, "", _("The record exists but is outside your scope."))],
             )
             return
-        allowed = self.may_create(user) if self.may_create else can_create(user, self.model)
-        if existing is None and not allowed:
+        if existing is None and not self.allowed(user):
             self._fail(out, row_no, [RowError(row_no, "", _("You may not create these records."))])
             return
         # Fields the sheet does not carry keep what the record (or the form's default) has.

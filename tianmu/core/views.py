@@ -98,17 +98,22 @@ class BaseObjectView(LoginRequiredMixin, View):
         }
 
 
-def import_url_of(resource, user) -> str | None:
-    """The import page of a resource's register, for users who may add to it."""
+def imports_of(resource, user) -> list[tuple[str, str]]:
+    """The import pages a list offers, `(url, title)`: its own register's, for users who may
+    add to it, then the sheets of rows that belong to its records (a placement's payroll)."""
     from django.urls import reverse
 
-    from tianmu.core.imports import IMPORTABLE
+    from tianmu.core.imports import IMPORTABLE, RELATED_IMPORTS
 
-    if resource is None or resource.path not in IMPORTABLE:
-        return None
-    if not can_create(user, resource.model):
-        return None
-    return reverse("exchange:import_start", args=[resource.path])
+    if resource is None:
+        return []
+    out = []
+    if resource.path in IMPORTABLE and can_create(user, resource.model):
+        out.append((reverse("exchange:import_start", args=[resource.path]), None))
+    for name, title, allowed in RELATED_IMPORTS.get(resource.path, []):
+        if allowed(user):
+            out.append((reverse("exchange:import_start", args=[name]), str(title())))
+    return out
 
 
 class ObjectListView(BaseObjectView):
@@ -163,7 +168,7 @@ class ObjectListView(BaseObjectView):
             "totals": self.table_class.totals(filterset.qs),
             "page_obj": page,
             "export": self.resource is not None,
-            "import_url": import_url_of(self.resource, request.user),
+            "imports": imports_of(self.resource, request.user),
             "reveal_export": self.resource is not None
             and self.resource.export_rows is not None
             and self.reveal_allowed(request.user),

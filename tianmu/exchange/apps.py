@@ -8,7 +8,10 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Excel exchange")
 
     def ready(self):
-        from tianmu.core.imports import IMPORTABLE
-        from tianmu.exchange.registers import importers
+        from tianmu.core.imports import IMPORTABLE, RELATED_IMPORTS
+        from tianmu.exchange.registers import RELATED, importers
 
-        IMPORTABLE.update(importers())
+        found = importers()
+        IMPORTABLE.update(found)
+        for page, names in RELATED.items():
+            RELATED_IMPORTS[page] = [(n, found[n].title, found[n].allowed) for n in names]

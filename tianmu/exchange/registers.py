@@ -226,7 +226,7 @@ def payroll_batch(user, rows: list, out: Outcome) -> None:
         try:
             amount = Decimal(data["amount_yuan"]).quantize(Decimal("0.01"))
         except (InvalidOperation, KeyError):
-            _fail(out, row_no, shown, "amount_yuan", _("This field is required."))
+            _fail(out, row_no, shown, "amount_yuan", _("Give the amount."))
             continue
         if amount < 0 or amount >= Decimal("1e12"):
             _fail(out, row_no, shown, "amount_yuan", _("Enter an amount of at least 0."))
@@ -641,6 +641,17 @@ def importers() -> dict[str, Importer]:
         label=lambda: _("alliance members"),
     )
     return dict(sorted(found.items()))
+
+
+#: The sheets a register's list page offers beside its own: the rows that belong to its records.
+RELATED = {
+    "villages": ["village-incomes"],
+    "organizations": ["chamber-memberships"],
+    "alliances": ["alliance-members"],
+    "placements": ["earnings"],
+    "orders": ["payments"],
+    "loans": ["repayments"],
+}
 
 
 def importer(name: str) -> Importer | None:

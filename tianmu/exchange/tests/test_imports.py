@@ -267,6 +267,8 @@ def test_pages_upload_preview_fix_and_confirm(world, client):
     client.force_login(world.users["admin"])
     listing = client.get("/registry/organizations/")
     assert b"/exchange/import/organizations/" in listing.content
+    assert b"/exchange/import/chamber-memberships/" in listing.content  # rows of its records
+    assert b"/exchange/import/village-incomes/" in client.get("/registry/villages/").content
     page = client.get("/exchange/import/village-incomes/")
     assert page.status_code == 200
     bad = xlsx([INCOME_HEADER, ["330112107201", "望湖村", 2024, "abc", None]])
