@@ -263,6 +263,19 @@ def split_list(value: Any) -> list[str]:
     return [p.strip() for p in re.split(r"[;；,，、\n]", str(value)) if p.strip()]
 
 
+RAW = "__sheet__"  # the key of a row's data under which its cells as written are kept
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return str(value).strip()
+
+
 def _values(instance: models.Model) -> dict[str, Any]:
     """A record's own column values (not its timestamps), to tell whether a row changes it."""
     skip = {"created", "last_updated"}
@@ -693,6 +706,9 @@ class Importer:
         if errors:
             self._fail(out, row_no, errors)
             return None
+        # What the sheet said, for the preview (forms ignore keys that are not their fields).
+        data[RAW] = {n: values.get(n) if not is_blank(values.get(n)) else codes.get(n)
+                     for n in by_name}  # fmt: skip
         key = tuple(data.get(k) for k in self.key) if self.key else None
         if key and all(v not in (None, "") for v in key):
             if key in keys_seen:
@@ -798,10 +814,14 @@ class Importer:
     def _describe(self, data: dict) -> str:
         if self.describe is not None:
             return self.describe(data)
-        parts = [str(data[k]) for k in self.key if data.get(k) not in (None, "")]
-        for k in ("name", "title"):
-            if k in data and str(data[k]) not in parts:
-                parts.insert(0, str(data[k]))
+        # As the sheet has it (a village's code, not its id): the row's key, its name first.
+        raw = data.get(RAW, {})
+        names = [k for k in ("name", "title") if k in raw] + [k for k in self.key if k in raw]
+        parts = []
+        for k in names:
+            text = _text(raw[k])
+            if text and text not in parts:
+                parts.append(text)
         return " · ".join(parts[:3])
 
 
