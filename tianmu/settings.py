@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "tianmu.events",
     "tianmu.dashboard",
     "tianmu.matching",
+    "tianmu.exchange",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("matching/", include("tianmu.matching.urls")),
     path("changes/", include("tianmu.core.urls_changes")),
     path("forms/", include("tianmu.core.urls_forms")),
+    path("exchange/", include("tianmu.exchange.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

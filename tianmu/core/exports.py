@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,6 +79,16 @@ def _cell(col: ExportColumn, row: dict) -> Any:
     return str(value)
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A workbook made in memory (a template, an error report) as a download."""
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def rows_of(shape, queryset: models.QuerySet, user) -> Iterator[dict]:
     """Every row of `queryset` in `shape`, a chunk at a time (keyset on the primary key
     would lose the list's order, so chunks are slices of one ordered query)."""
@@ -96,12 +106,14 @@ class _Echo:
         return value
 
 
-def export_response(resource, queryset: models.QuerySet, user, fmt: str):
+def export_response(resource, queryset: models.QuerySet, user, fmt: str, params=None):
     """The whole filtered list as a downloaded file."""
     cols = resource.shape.export_columns()  # tianmu.core.resources.columns_of
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"{resource.path}-{stamp}.{fmt}"
     rows = rows_of(resource.shape, queryset, user)
+    if resource.export_rows is not None:
+        rows = resource.export_rows(user, params or {}, rows)
     if fmt == "csv":
         writer = csv.writer(_Echo())
 
@@ -134,7 +146,7 @@ def export_response(resource, queryset: models.QuerySet, user, fmt: str):
         tmp.seek(0)
         response = FileResponse(
             tmp,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_TYPE,
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -225,9 +225,14 @@ def columns_of(shape) -> list[ExportColumn]:
             cols.append(ExportColumn((key,), _label_of(shape.model, None, key)))
         elif isinstance(spec, Nest):
             label = _label_of(shape.model, spec.path, key)
-            cols.append(ExportColumn((key, "name"), label))
+            named = next((n for n in ("name", "title") if n in spec.shape.fields), "id")
+            cols.append(ExportColumn((key, named), label))
             if "code" in spec.shape.fields:
                 cols.append(ExportColumn((key, "code"), f"{label} ({_('division code')})"))
+            elif "id" in spec.shape.fields:
+                # Beside a name that may not be unique (two people called 黄龙), the record's
+                # ID: an import reads it only to tell such names apart (tianmu.core.imports).
+                cols.append(ExportColumn((key, "id"), f"{label} (ID)"))
         elif isinstance(spec, Many):
             cols.append(ExportColumn((key,), _label_of(shape.model, spec.path, key), "list"))
         elif isinstance(spec, Obj):
@@ -438,6 +443,9 @@ class Resource:
     #: sales within its `from`/`to`), for the API and the pages alike.
     annotate: Callable[..., models.QuerySet] | None = None
     page_prefix: str | None = None
+    #: `export_rows(user, params, rows)`: what an export writes instead of the list's rows —
+    #: the people's full ID numbers and phones for `reveal=1`, logged (employment).
+    export_rows: Callable[..., Iterable[dict]] | None = None
 
     # Reading
 
@@ -468,7 +476,7 @@ class Resource:
             queryset = self.queryset(user, request.GET)
             if self.filterset is not None:
                 queryset = filtered(request, self.filterset, queryset)
-        return export_response(self, queryset, user, fmt)
+        return export_response(self, queryset, user, fmt, params=request.GET)
 
     def one(self, user, pk, params=None) -> dict:
         shape = self.detail_shape or self.shape

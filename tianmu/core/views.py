@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from tianmu.core.api import InvalidInput
 from tianmu.core.htmx import is_htmx, redirect_to, vary_on_htmx
 from tianmu.core.models import ObjectChange
 from tianmu.core.scoping import can_create, editable_by, registered_models, visible_to
@@ -119,7 +120,28 @@ class BaseObjectView(LoginRequiredMixin, View):
         }
 
 
+def imports_of(resource, user) -> list[tuple[str, str]]:
+    """The import pages a list offers, `(url, title)`: its own register's, for users who may
+    add to it, then the sheets of rows that belong to its records (a placement's payroll)."""
+    from django.urls import reverse
+
+    from tianmu.core.imports import IMPORTABLE, RELATED_IMPORTS
+
+    if resource is None:
+        return []
+    out = []
+    if resource.path in IMPORTABLE and can_create(user, resource.model):
+        out.append((reverse("exchange:import_start", args=[resource.path]), None))
+    for name, title, allowed in RELATED_IMPORTS.get(resource.path, []):
+        if allowed(user):
+            out.append((reverse("exchange:import_start", args=[name]), str(title())))
+    return out
+
+
 class ObjectListView(BaseObjectView):
+    #: Whether the list offers an export with full personal data (`reveal=1`), for whom.
+    reveal_allowed = staticmethod(lambda user: False)
+
     """A filterable, sortable, paginated table of what the user may see.
 
     Declare `model`, `filterset_class` and `table_class` (and a `queryset` with the
@@ -141,7 +163,11 @@ class ObjectListView(BaseObjectView):
         if self.resource is not None and request.GET.get("format"):
             if not filterset.is_valid():
                 raise Http404
-            return self.resource.export(request, filterset.qs)
+            try:
+                return self.resource.export(request, filterset.qs)
+            except InvalidInput as exc:  # e.g. reveal=1 by someone who may not
+                message = " ".join(m for ms in exc.errors.values() for m in ms)
+                raise PermissionDenied(message) from exc
         paginator = Paginator(filterset.qs, settings.TIANMU_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         ordering = filterset.filters.get("ordering")
@@ -174,6 +200,10 @@ class ObjectListView(BaseObjectView):
             "total_cells": total_cells,
             "page_obj": page,
             "export": self.resource is not None,
+            "imports": imports_of(self.resource, request.user),
+            "reveal_export": self.resource is not None
+            and self.resource.export_rows is not None
+            and self.reveal_allowed(request.user),
             "add_url": model_url(self.model, "add")
             if can_create(request.user, self.model)
             else None,

@@ -433,6 +433,7 @@ class PersonalDataAccess(models.Model):
         REVEAL = "reveal", _("Reveal")
         SEARCH = "search", _("ID-number search")
         DUPLICATE = "duplicate", _("Registration of a number registered elsewhere")
+        EXPORT = "export", _("Export with full personal data")
 
     time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 
+from tianmu.core.api import InvalidInput
 from tianmu.core.crypto import mask
 from tianmu.core.resources import Calc, Many, Nest, Obj, Resource, Shape, Val, ref, village_ref
 from tianmu.employment.filtersets import (
@@ -23,6 +25,9 @@ from tianmu.employment.forms import PersonForm, PlacementForm, PositionForm, Wor
 from tianmu.employment.models import MonthlyEarning, Person, Placement, Position, Workshop
 from tianmu.employment.selectors import earnings_by_year
 from tianmu.employment.services import (
+    log_export_reveals,
+    may_export_revealed,
+    may_reveal,
     person_save,
     placement_report,
     placement_update,
@@ -167,6 +172,47 @@ PERSON = Shape(
     },
 )
 
+REVEAL_CHUNK = 500
+
+
+def _reveal_for_export(user, params, rows):
+    """An export's rows, with full ID numbers and phones when `reveal=1` is asked for by a
+    user who may see them (programme admins; each person revealed is logged)."""
+    if str(params.get("reveal", "")).lower() not in ("1", "true", "yes"):
+        return rows
+    if not may_export_revealed(user):
+        raise InvalidInput(
+            {"reveal": [_("Only programme admins may export full ID numbers and phones.")]}
+        )
+
+    def revealed():
+        chunk: list[dict] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == REVEAL_CHUNK:
+                yield from _reveal_chunk(user, chunk)
+                chunk = []
+        yield from _reveal_chunk(user, chunk)
+
+    return revealed()
+
+
+def _reveal_chunk(user, chunk: list[dict]) -> list[dict]:
+    if not chunk:
+        return chunk
+    people = Person.objects.select_related("village__area").in_bulk([r["id"] for r in chunk])
+    shown = [
+        people[r["id"]] for r in chunk if r["id"] in people and may_reveal(user, people[r["id"]])
+    ]
+    log_export_reveals(user=user, people=shown)
+    full = {p.pk: p for p in shown}
+    for row in chunk:
+        person = full.get(row["id"])
+        if person is not None:
+            row["id_number"], row["phone"] = person.id_number, person.phone
+    return chunk
+
+
 PEOPLE = Resource(
     model=Person,
     path="people",
@@ -190,6 +236,7 @@ PEOPLE = Resource(
     operations=("list", "detail", "create", "update"),
     base_queryset=lambda user: Person.objects.select_related("village__area"),
     save=lambda user, form: person_save(user=user, person=form.instance),
+    export_rows=_reveal_for_export,
     labels={
         "list": "List people (ID number and phone masked)",
         "detail": "Get a person with yearly earnings (ID number and phone masked)",

@@ -149,6 +149,31 @@ def may_reveal(user, person: Person) -> bool:
     return scope.role == Role.VILLAGE and scope.area.pk == area.pk
 
 
+def may_export_revealed(user) -> bool:
+    """Whether `user` may export full personal data: programme admins (and superusers)."""
+    scope = scope_for(user)
+    return scope.is_all or (scope.is_area and scope.role == Role.ADMIN)
+
+
+@service
+def log_export_reveals(*, user, people: list[Person]) -> None:
+    """Log an export's reveal of each person's ID number and phone (one row per field)."""
+    PersonalDataAccess.objects.bulk_create(
+        [
+            PersonalDataAccess(
+                user=user,
+                user_name=user.get_username(),
+                request_id=current_actor().request_id,
+                action=PersonalDataAccess.Action.EXPORT,
+                person=person,
+                field=field,
+            )
+            for person in people
+            for field in (PersonalField.ID_NUMBER, PersonalField.PHONE)
+        ]
+    )
+
+
 @service
 def person_reveal(*, user, person: Person, field: str) -> str:
     """The full value of a personal-data field, for a user allowed to see it; logged."""

@@ -37,6 +37,7 @@ from tianmu.employment.selectors import person_earnings_by_year
 from tianmu.employment.services import (
     RateLimited,
     earning_record,
+    may_export_revealed,
     may_reveal,
     person_reveal,
 )
@@ -99,6 +100,7 @@ class PositionDetailView(ObjectDetailView):
 
 class PersonListView(ObjectListView):
     template_name = "employment/person_list.html"  # links to ID-number search, reveal log
+    reveal_allowed = staticmethod(may_export_revealed)
 
 
 class PersonDetailView(ObjectDetailView):

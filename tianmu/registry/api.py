@@ -37,6 +37,7 @@ for resource in (AREAS, VILLAGES, ORGANIZATIONS):
 
 class IncomeIn(Schema):
     amount_yuan: Decimal | None = None
+    operating_yuan: Decimal | None = None
 
 
 class ChamberMemberIn(Schema):
@@ -53,8 +54,9 @@ def village_income_set(request, village_id: int, year: int, payload: IncomeIn):
     village = get_editable_or_404(user, Village, village_id)
     income = VillageIncome.objects.filter(village=village, year=year).first()
     data = {"village": village.pk, "year": year, **payload_of(payload)}
-    if data.get("amount_yuan") is not None:
-        data["amount_yuan"] = str(data["amount_yuan"])
+    for key in ("amount_yuan", "operating_yuan"):
+        if data.get(key) is not None:
+            data[key] = str(data[key])
     form = bind_form(VillageIncomeForm, data, user=user, instance=income)
     income = object_save(user=user, instance=form.instance)
     return INCOME.rows(VillageIncome.objects.filter(pk=income.pk))[0]

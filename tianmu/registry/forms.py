@@ -89,7 +89,7 @@ class VillageIncomeForm(ScopedModelForm):
 
     class Meta:
         model = VillageIncome
-        fields = ["village", "year", "amount_yuan"]
+        fields = ["village", "year", "amount_yuan", "operating_yuan"]
 
 
 class OrganizationForm(ScopedModelForm):

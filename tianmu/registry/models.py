@@ -223,6 +223,17 @@ class VillageIncome(ChangeLoggedModel):
         decimal_places=2,
         validators=[MinValueValidator(0)],
     )
+    operating_yuan = models.DecimalField(
+        _("operating income (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "经营性收入: the part of the income the collective earned by its own business."
+        ),
+    )
 
     class Meta:
         ordering = ["village", "-year"]

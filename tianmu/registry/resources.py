@@ -98,7 +98,9 @@ class VillageIn(Schema):
     is_example: bool | None = None
 
 
-INCOME = Shape("IncomeOut", VillageIncome, {"year": None, "amount_yuan": None})
+INCOME = Shape(
+    "IncomeOut", VillageIncome, {"year": None, "amount_yuan": None, "operating_yuan": None}
+)
 
 VILLAGES = Resource(
     model=Village,

@@ -167,7 +167,9 @@ DETAIL_OBJECTS = {
     "/events/{}": "event",
     "/matching/runs/{}": "run",
     "/matching/runs/{}/instance": "run",
-    "/kpis/{}/records": "kpi",  # a figure's records, paged: the events figure
+    "/kpis/{}/records": "kpi",
+    "/imports/{}": "import_job",
+    "/imports/{}/errors": "import_job",  # a figure's records, paged: the events figure
 }
 
 
@@ -323,6 +325,13 @@ def add_chain(w, i: int, children: int) -> SimpleNamespace:
             Proposal.objects.create(
                 run=run, village=v, score=1.0, members={}, current_alliance=c.alliance
             )
+    from tianmu.exchange.models import ImportJob
+
+    errors = [{"row": i + 2, "column": "x", "message": "bad"} for i in range(n)]
+    c.import_job = ImportJob.objects.create(
+        user=w.users[WHO], resource="villages", filename="v.csv", content=b"a\n1\n",
+        status="failed", errors=errors, actions=[[i + 2, "error", "bad"] for i in range(n)],
+    )  # fmt: skip
     return c
 
 

@@ -35,8 +35,11 @@ NOT_SERVICES = {
     "tianmu.commerce.services.delivery_excess": "a read: the warning shown before a delivery",
     "tianmu.commerce.services.order_total": "a read",
     "tianmu.employment.services.may_reveal": "a read: whether the reveal button shows",
+    "tianmu.employment.services.may_export_revealed": "a read: whether an export may reveal",
     "tianmu.matching.services.proposal_blockers": "a read: why a proposal cannot be accepted",
     "tianmu.matching.services.run_schedule": "hands a run to Celery; the task's service writes",
+    "tianmu.exchange.services.import_execute": "runs a job as its user: each row is written "
+    "by its register's service, attributed to the job's user (core.imports.Importer.run)",
     # Accounts' writes act on a user (`user`) for someone else (`by`): they attribute the
     # change to `by` themselves, in one transaction (tianmu/accounts/tests cover the log).
     "tianmu.accounts.services.user_set_password": "attributes to `by` inside",
@@ -55,6 +58,9 @@ NOT_ATOMIC = {
     "tianmu.matching.services.run_create",
     "tianmu.matching.services.run_rerun",
     "tianmu.matching.execution.run_execute",
+    # The job row must commit before a worker reads it; the rows' transaction is the import's.
+    "tianmu.exchange.services.import_create",
+    "tianmu.exchange.services.import_confirm",
 }
 
 

@@ -130,8 +130,8 @@ def test_village_fields(world):
         "development_needs": [],
         "is_example": False,
         "incomes": [
-            {"year": 2024, "amount_yuan": "7.50"},
-            {"year": 2023, "amount_yuan": "123456.00"},
+            {"year": 2024, "amount_yuan": "7.50", "operating_yuan": None},
+            {"year": 2023, "amount_yuan": "123456.00", "operating_yuan": None},
         ],
     }
 
@@ -238,9 +238,14 @@ def test_writes_within_the_scope(wworld):
     changed = r.json()
     assert (changed["households"], changed["population"], changed["name"]) == (450, 1200, "望湖村")
     r = api("town", "put", f"/villages/{w.v1a.pk}/incomes/2023", {"amount_yuan": "88000.5"})
-    assert r.status_code == 200 and r.json() == {"year": 2023, "amount_yuan": "88000.50"}
+    want = {"year": 2023, "amount_yuan": "88000.50", "operating_yuan": None}
+    assert r.status_code == 200 and r.json() == want
+    r = api("town", "put", f"/villages/{w.v1a.pk}/incomes/2023",
+            {"amount_yuan": "88000.5", "operating_yuan": "30000"})  # fmt: skip
+    assert r.json()["operating_yuan"] == "30000.00", r.content
     r = api("town", "put", f"/villages/{w.v1a.pk}/incomes/2023", {"amount_yuan": 90000})
-    assert r.json() == {"year": 2023, "amount_yuan": "90000.00"}
+    # PUT sets the year's figures: the operating income not given is cleared.
+    assert r.json() == {"year": 2023, "amount_yuan": "90000.00", "operating_yuan": None}
     assert VillageIncome.objects.filter(village=w.v1a, year=2023).count() == 1
     assert api("town", "delete", f"/villages/{w.v1a.pk}/incomes/2020").status_code == 204
     assert api("town", "delete", f"/villages/{w.v1a.pk}/incomes/2020").status_code == 404
