@@ -22,11 +22,10 @@ PIP := $(BIN)/pip --quiet --disable-pip-version-check --no-input
 .PHONY: run test lint fmt check install demo bench clean test-postgres test-browser
 
 $(STAMP): pyproject.toml
-	@echo "Installing Tianmu into $(VENV) (first run only, a minute or two)…"
+	@echo "Installing Tianmu into $(VENV) (first run only, a minute or two; log: $(VENV)/install.log)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(PIP) install --upgrade pip > /dev/null
-	@$(PIP) install -e '.[dev]' 2>&1 | grep -v -e '^\[notice\]' -e '^$$' || true
-	@test -x $(BIN)/tianmu || (echo "Installation failed: run $(BIN)/pip install -e '.[dev]'" && exit 1)
+	@$(PIP) install --upgrade pip > $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@$(PIP) install -e '.[dev]' >> $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
 	@touch $(STAMP)
 
 install: $(STAMP)
