@@ -180,3 +180,35 @@ def test_the_cadre_confirms_with_one_thumb_and_a_cancelled_dialog_changes_nothin
         loan.refresh_from_db()
         assert loan.status == "disbursed"
     context.close()
+
+
+#: The smallest valid PNG (1 × 1 px): a photo from the phone's camera, for the upload.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+
+
+def test_the_cadre_adds_a_progress_update_with_a_photo_on_the_phone(
+    live_server, browser, records, tmp_path
+):
+    from playwright.sync_api import expect
+
+    from tianmu.projects.models import ProjectUpdate
+
+    project = records.trade.project
+    context, page = phone_login(browser, live_server, "village_v1a", locale="en-US")
+    page.goto(f"{live_server.url}/projects/{project.pk}/")
+    page.fill("#updates input[name=date]", "2024-05-20")
+    page.fill("#updates input[name=title]", "5 月进展")
+    page.locator("#updates button:has-text('Write a draft')").tap()
+    expect(page.locator("#updates")).to_contain_text("5 月进展")
+    update = ProjectUpdate.objects.get(project=project, title="5 月进展")
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(PNG)
+    page.set_input_files(f"#photo-{update.pk}", str(photo))
+    page.locator(f"#photo-{update.pk} ~ button").tap()
+    expect(page.locator(f"#updates img[alt]").first).to_be_visible()
+    assert update.photos.count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
