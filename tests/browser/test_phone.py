@@ -208,7 +208,7 @@ def test_the_cadre_adds_a_progress_update_with_a_photo_on_the_phone(
     photo.write_bytes(PNG)
     page.set_input_files(f"#photo-{update.pk}", str(photo))
     page.locator(f"#photo-{update.pk} ~ button").tap()
-    expect(page.locator(f"#updates img[alt]").first).to_be_visible()
+    expect(page.locator("#updates img[alt]").first).to_be_visible()
     assert update.photos.count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
