@@ -67,14 +67,13 @@ def visible_text(html: str) -> list[str]:
 
 
 def _strings(value):
+    """The text in a stored value. Of JSON, only strings and lists of strings (tags such as a
+    village's needs): structured JSON (a run's result) holds codes, not text a page shows."""
     if isinstance(value, str):
         yield value.strip()
         yield from (v.strip() for v in value.splitlines())
-    elif isinstance(value, list | tuple):
+    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         for v in value:
-            yield from _strings(v)
-    elif isinstance(value, dict):
-        for v in value.values():
             yield from _strings(v)
 
 

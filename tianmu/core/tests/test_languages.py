@@ -1,7 +1,7 @@
 """Every page of every role speaks the UI's language, apart from the data it shows.
 
 The test world with a few records of every instrument (orders, deliveries, placements, loans,
-project updates, events) is rendered page by page, as each role, in English and in Chinese;
+project updates, events) and an optimiser run is rendered page by page, as each role, in English and in Chinese;
 a page fails when it shows text of the other language outside the data (language.py). The
 check is dictionary-free, so a string that was never extracted or never translated is found
 without listing it.
@@ -19,17 +19,22 @@ from tianmu.core.tests.language import data_strings, foreign_text, page_urls_for
 from tianmu.core.tests.pages import ROLES, client_for
 from tianmu.employment.tests.conftest import emp  # noqa: F401
 from tianmu.loans.tests.conftest import book  # noqa: F401
+from tianmu.matching.tests.conftest import mworld  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def records(world, trade, emp, book):  # noqa: F811
+def records(world, trade, emp, book, mworld):  # noqa: F811
     from tianmu.core.context import acting_as
     from tianmu.events.tests.factories import EventFactory
+    from tianmu.matching.services import run_create
 
     with acting_as(username="test-setup"):
         EventFactory(village=world.v1a, alliance=world.a1, date=datetime.date(2024, 9, 1))
+    # An optimiser run with its proposals (the run page explains each member).
+    run = run_create(user=world.users["admin"], program=world.program, villages=[world.v1b])
+    assert run.solver_status in ("optimal", "feasible")
     return world
 
 
