@@ -1,8 +1,8 @@
 """Every page of every role speaks the UI's language, apart from the data it shows.
 
 The test world with a few records of every instrument (orders, deliveries, placements, loans,
-project updates, events) and an optimiser run is rendered page by page, as each role, in English and in Chinese;
-a page fails when it shows text of the other language outside the data (language.py). The
+project updates, events) and an optimiser run is rendered page by page, as each role, in
+English and in Chinese; a page fails when it shows text of the other language outside the data (language.py). The
 check is dictionary-free, so a string that was never extracted or never translated is found
 without listing it.
 """
