@@ -2,9 +2,9 @@
 
 The test world with a few records of every instrument (orders, deliveries, placements, loans,
 project updates, events) and an optimiser run is rendered page by page, as each role, in
-English and in Chinese; a page fails when it shows text of the other language outside the data (language.py). The
-check is dictionary-free, so a string that was never extracted or never translated is found
-without listing it.
+English and in Chinese; a page fails when it shows text of the other language outside the
+data (language.py). The check is dictionary-free, so a string that was never extracted or
+never translated is found without listing it.
 """
 
 from __future__ import annotations
