@@ -31,7 +31,15 @@ from tianmu.core.htmx import is_htmx, redirect_to, vary_on_htmx
 from tianmu.core.models import ObjectChange
 from tianmu.core.scoping import can_create, editable_by, registered_models, visible_to
 from tianmu.core.services import NotFound, object_delete, object_save
-from tianmu.core.tables import field_at, field_display, object_url, resolve
+from tianmu.core.tables import (
+    field_at,
+    field_display,
+    is_money,
+    is_rate,
+    object_url,
+    percent,
+    resolve,
+)
 
 
 def url_name(model: type[models.Model], action: str) -> str:
@@ -513,6 +521,12 @@ def describe_changes(user, changes, *, main: type[models.Model]) -> list[dict]:
             return _("Yes") if value else _("No")
         if isinstance(field, models.DateTimeField):
             return _local_time(value)
+        if is_rate(field):
+            return percent(value)
+        if is_money(field):
+            from tianmu.core.money import format_yuan_exact
+
+            return format_yuan_exact(value)
         if isinstance(value, list):
             return ", ".join(str(v) for v in value) or "—"
         return value

@@ -95,3 +95,15 @@ def test_rates_read_as_percentages(book, world):
     detail = client.get(reverse("loans:loanproduct_detail", args=[book.product.pk]))
     assert rate in detail.content.decode()
     assert str(book.product.annual_rate) not in detail.content.decode()
+
+
+def test_history_shows_rates_in_percent_and_amounts_with_their_unit(book, world):
+    from tianmu.core.tests.pages import client_for as client_in
+
+    page = (
+        client_in(world.users["bank"], "en")
+        .get(reverse("loans:loan_history", args=[book.good.pk]))
+        .content.decode()
+    )
+    assert f"{book.good.annual_rate * 100:.2f} %" in page
+    assert "¥1,200,000.00" in page
