@@ -71,6 +71,7 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[prod]'
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/imports.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 *.egg-info

@@ -34,6 +34,16 @@ def demo(_demo_snapshot, db):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rolled-back tests reuse ids (SQLite), so a cached
+    figure keyed by the newest change id could outlive the test that counted it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     """Tests read English messages unless they ask for Chinese (the site default)."""
     from django.utils import translation

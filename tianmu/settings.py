@@ -297,6 +297,9 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
 
 TIANMU_PAGE_SIZE = 25
 TIANMU_API_MAX_LIMIT = 1000
+# Key figures are cached per scope and period under the newest change-log id, so any change
+# makes them count afresh; this bounds how long an entry lives (0: no cache). tianmu/core/kpis.py
+TIANMU_KPI_CACHE_SECONDS = int(os.environ.get("TIANMU_KPI_CACHE_SECONDS", "30"))
 
 
 def env_count(name: str, default: int) -> int:

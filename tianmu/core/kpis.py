@@ -16,12 +16,15 @@ and they say which records they are computed from (`records=`).
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Expression, F, Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
 
@@ -309,9 +312,52 @@ def kpi_url(key: str, **filters) -> str | None:
 
 
 def kpis(*, user, period: Period | None = None, area=None) -> dict[str, object]:
-    """All registered figures for the user's scope, in registration order."""
-    ctx = KpiContext(user=user, period=period or Period(None, None), area=area)
-    return {key: spec.value(ctx) for key, spec in _KPIS.items()}
+    """All registered figures for the user's scope, in registration order.
+
+    Cached per scope, period, area and day, under the id of the newest change-log row: every
+    change to domain data writes one (the audit's rule), so a new record, an edit or a delete
+    anywhere makes the next request count afresh. Change ids are taken before commit, so two
+    transactions committing out of order could leave a figure one change behind; the entry's
+    lifetime (`TIANMU_KPI_CACHE_SECONDS`, 30 s; 0 turns caching off) bounds that.
+    """
+    period = period or Period(None, None)
+    key = _cache_key(user, period, area)
+    if key is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    ctx = KpiContext(user=user, period=period, area=area)
+    values = {key: spec.value(ctx) for key, spec in _KPIS.items()}
+    if key is not None:
+        cache.set(key, values, settings.TIANMU_KPI_CACHE_SECONDS)
+    return values
+
+
+def _cache_key(user, period: Period, area) -> str | None:
+    from django.utils import timezone
+
+    from tianmu.core.models import ObjectChange
+    from tianmu.core.scoping import scope_for
+
+    seconds = getattr(settings, "TIANMU_KPI_CACHE_SECONDS", 0)
+    if not seconds:
+        return None
+    scope = scope_for(user)
+    last = ObjectChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    parts = [
+        "kpis",
+        scope.role,
+        scope.is_all,
+        getattr(scope.area, "pk", None),
+        getattr(scope.organization, "pk", None),
+        period.start,
+        period.end,
+        getattr(area, "pk", None),
+        timezone.localdate(),
+        last,
+        ",".join(_KPIS),
+    ]
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -74,13 +74,17 @@ AREAS = Resource(
 
 
 def villages_with_pairing_state(user=None):
-    """Villages with `is_paired`: whether a pairing is active today.
+    """Villages with `is_paired`: whether a pairing that counts is active today.
 
     Pairings are reached by their relation name only: registry is below alliances
     (docs/overview.md#layers), like VillageFilterSet's `active_prefix`."""
     today = timezone.localdate()
+    # Which pairings count (never a draft alliance's) is the alliances app's rule, handed down
+    # through the village FilterSet, like the village figures' (docs/overview.md#layers).
     active = Village.objects.filter(
-        DateRangeMixin.active_on(today, prefix="pairings__"), pk=OuterRef("pk")
+        DateRangeMixin.active_on(today, prefix="pairings__"),
+        VillageFilterSet.counted_q(None),
+        pk=OuterRef("pk"),
     )
     return Village.objects.select_related("area__parent").annotate(is_paired=Exists(active))
 

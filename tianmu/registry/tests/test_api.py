@@ -358,3 +358,16 @@ def test_lists_run_a_constant_number_of_queries(world, resource):
     (few, q_few), (many, q_many) = counts
     assert few == 1 and many >= 4
     assert q_few == q_many
+
+
+@pytest.mark.django_db
+def test_a_draft_alliances_pairing_does_not_make_a_village_paired_now(world):
+    """The village list's "paired now" follows the figures: a draft's pairing is not one yet."""
+    from tianmu.alliances.tests.factories import AllianceFactory, PairingFactory
+    from tianmu.registry.resources import villages_with_pairing_state
+
+    draft = AllianceFactory(program=world.program, name="草案联盟", status="draft")
+    PairingFactory(alliance=draft, village=world.v1b, start=world.p1.start)
+    paired = dict(villages_with_pairing_state().values_list("pk", "is_paired"))
+    assert paired[world.v1a.pk] is True  # an active alliance's pairing
+    assert paired[world.v1b.pk] is False  # only a draft's
