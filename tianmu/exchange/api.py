@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tianmu.core.api import InvalidInput, check_int, user_of
@@ -79,7 +79,7 @@ def import_start(request, data: Form[ImportIn], file: File[UploadedFile]):
         content=content,
         dry_run=data.dry_run,
     )
-    return 201, job_out(job)
+    return Status(201, job_out(job))
 
 
 @router.get("/imports", response=list[ImportOut], summary="Your recent imports")
