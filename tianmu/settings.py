@@ -328,4 +328,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Django's own default sends its records to a console handler *and* on to the root's, so
+    # each line printed twice ("Watching for file changes" under `make run`): one handler.
+    "loggers": {
+        "django": {
+            "handlers": ["console"],
+            "level": os.environ.get("LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        }
+    },
 }
