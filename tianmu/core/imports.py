@@ -18,6 +18,7 @@ A job killed midway never commits, so nothing it wrote remains.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import datetime
 import io
@@ -36,6 +37,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tianmu.core.context import attributed_to
+
+#: The records one run has found by a cell's text (`Importer._related`): per run, never shared
+#: between runs, which may be concurrent (one `Importer` serves every request).
+_FOUND: contextvars.ContextVar[dict | None] = contextvars.ContextVar("import_found", default=None)
 
 #: The registers that can be imported, by name (filled by tianmu.exchange when it loads).
 IMPORTABLE: set[str] = set()
@@ -595,12 +600,15 @@ class Importer:
                 candidates.append(("pk", text.strip()))  # the ID an export writes
         for lookup, text in candidates:
             memo = (id(f), lookup, text)
-            if memo in self._found:  # a record found once is found again (not a miss:
-                return self._found[memo]  # a later row may name one an earlier row creates)
+            found = _FOUND.get()
+            if found is None:  # outside a run: no memo
+                found = {}
+            if memo in found:  # a record found once is found again (not a miss:
+                return found[memo]  # a later row may name one an earlier row creates)
             wanted = TRANSFORMS[lookup](text) if lookup in TRANSFORMS else text
             pks = list(qs.filter(**{lookup: wanted}).values_list("pk", flat=True)[:2])
             if len(pks) == 1:
-                self._found[memo] = pks[0]
+                found[memo] = pks[0]
                 return pks[0]
             if len(pks) > 1 and not is_blank(ident):
                 hit = qs.filter(**{lookup: wanted, "pk": _int_or_none(ident)}).values_list(
@@ -653,33 +661,36 @@ class Importer:
         for i, (c, _kind) in mapping.items():
             shown.setdefault(c.name, header[i])
         keys_seen: dict[tuple, int] = {}
-        self._found = {}
-        pending: list = []
-
-        class _Rollback(Exception):
-            pass
-
+        memo = _FOUND.set({})  # this run's look-ups (an importer is shared by every request)
         try:
-            with attributed_to(user), transaction.atomic():
-                for n, (row_no, cells) in enumerate(rows, start=1):
-                    if self.batch is not None:
-                        data = self._cells(row_no, cells, mapping, shown, keys_seen, out)
-                        if data is not None:
-                            pending.append((row_no, data, shown))
-                    else:
-                        self._row(user, row_no, cells, mapping, shown, keys_seen, out,
-                                  can_create, editable_by)  # fmt: skip
-                    if progress is not None and (n % 200 == 0 or n == len(rows)):
-                        progress(n, len(rows))
-                if self.batch is not None and pending:
-                    self.batch(user, pending, out)
-                if out.errors or dry_run:
-                    raise _Rollback
-                out.written = True
-        except _Rollback:
-            pass
-        if out.errors:
-            out.created = out.updated = out.unchanged = 0
+            pending: list = []
+
+            class _Rollback(Exception):
+                pass
+
+            try:
+                with attributed_to(user), transaction.atomic():
+                    for n, (row_no, cells) in enumerate(rows, start=1):
+                        if self.batch is not None:
+                            data = self._cells(row_no, cells, mapping, shown, keys_seen, out)
+                            if data is not None:
+                                pending.append((row_no, data, shown))
+                        else:
+                            self._row(user, row_no, cells, mapping, shown, keys_seen, out,
+                                      can_create, editable_by)  # fmt: skip
+                        if progress is not None and (n % 200 == 0 or n == len(rows)):
+                            progress(n, len(rows))
+                    if self.batch is not None and pending:
+                        self.batch(user, pending, out)
+                    if out.errors or dry_run:
+                        raise _Rollback
+                    out.written = True
+            except _Rollback:
+                pass
+            if out.errors:
+                out.created = out.updated = out.unchanged = 0
+        finally:
+            _FOUND.reset(memo)
         return out
 
     def _row(self, user, row_no, cells, mapping, shown, keys_seen, out, can_create, editable_by):
