@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from tianmu.core.api import InvalidInput, check_int, user_of
 from tianmu.core.exports import XLSX_TYPE as XLSX
 from tianmu.core.exports import xlsx_response
-from tianmu.core.imports import error_report_xlsx, template_xlsx
+from tianmu.core.imports import error_report_xlsx, max_bytes, template_xlsx
 from tianmu.exchange.models import ImportJob
 from tianmu.exchange.registers import importer, importers
 from tianmu.exchange.selectors import job_progress, job_status, jobs_of
@@ -71,7 +71,7 @@ def _job(request, import_id: int) -> ImportJob:
     "/imports", response={201: ImportOut}, summary="Import a sheet (xlsx or csv) into a register"
 )
 def import_start(request, data: Form[ImportIn], file: File[UploadedFile]):
-    content = file.read()
+    content = file.read(max_bytes() + 1)  # never more than the limit into memory
     job = import_create(
         user=user_of(request),
         resource=data.resource,

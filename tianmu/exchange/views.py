@@ -12,7 +12,7 @@ from django.views import View
 
 from tianmu.core.api import InvalidInput
 from tianmu.core.exports import xlsx_response
-from tianmu.core.imports import error_report_xlsx, template_xlsx
+from tianmu.core.imports import error_report_xlsx, max_bytes, template_xlsx
 from tianmu.exchange.models import ImportStatus
 from tianmu.exchange.registers import importer
 from tianmu.exchange.selectors import job_progress, job_status, jobs_of
@@ -48,7 +48,7 @@ class ImportStartView(LoginRequiredMixin, View):
                     user=request.user,
                     resource=resource,
                     filename=upload.name,
-                    content=upload.read(),
+                    content=upload.read(max_bytes() + 1),  # at most the limit into memory
                     dry_run=True,
                 )
             except InvalidInput as exc:
