@@ -47,7 +47,7 @@ from tianmu.loans.services import repayment_record
 from tianmu.projects.resources import PROJECTS
 from tianmu.registry.forms import ChamberMembershipForm
 from tianmu.registry.models import ChamberMembership, VillageIncome
-from tianmu.registry.resources import AREAS, ORGANIZATIONS, VILLAGES
+from tianmu.registry.resources import AREAS, ORGANIZATIONS, VILLAGE_INCOMES, VILLAGES
 
 #: A person is named in a sheet by their resident ID number (matched through its keyed hash,
 #: never decrypted) or, failing that, by their name.
@@ -546,6 +546,7 @@ def importers() -> dict[str, Importer]:
         key={"village": "village", "year": "year"},
         match=_income_find,
         check_only=("village_name",),
+        resource=VILLAGE_INCOMES,  # its export imports back
         label=lambda: _("village collective income (三资)"),
         # The 三资 ledgers' own headers (浙农经管 exports), beside the field labels.
         aliases={

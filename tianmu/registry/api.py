@@ -22,6 +22,7 @@ from tianmu.registry.resources import (
     INCOME,
     ORGANIZATION_REF,
     ORGANIZATIONS,
+    VILLAGE_INCOMES,
     VILLAGES,
 )
 
@@ -31,7 +32,7 @@ router = Router(tags=["registry"])
 AreaRef = AREA_REF.schema
 OrganizationRef = ORGANIZATION_REF.schema
 
-for resource in (AREAS, VILLAGES, ORGANIZATIONS):
+for resource in (AREAS, VILLAGES, ORGANIZATIONS, VILLAGE_INCOMES):
     add_routes(router, resource)
 
 

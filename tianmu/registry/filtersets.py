@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from tianmu.core.filtersets import SearchFilterSet
 from tianmu.core.period_filters import ActivePeriodMixin
 from tianmu.registry.choices import AreaLevel, FicPosition, OrganizationKind, PartnerKind
-from tianmu.registry.models import Area, Organization, Village
+from tianmu.registry.models import Area, Organization, Village, VillageIncome
 from tianmu.registry.selectors import area_from_code
 
 
@@ -48,6 +48,20 @@ class AreaFilterSet(SearchFilterSet):
     class Meta:
         model = Area
         fields = ["level", "parent"]
+
+
+class VillageIncomeFilterSet(SearchFilterSet):
+    """Villages' yearly incomes: by area (a town's villages), village and year."""
+
+    search_fields = ("village__area__name", "village__area__code")
+    area = AreaCodeFilter(field_name="village__area", label=_("Village area (code)"))
+    village = django_filters.NumberFilter(field_name="village_id", label=_("Village"))
+    year = django_filters.NumberFilter(label=_("Year"))
+    ordering = django_filters.OrderingFilter(fields=("year", ("village__area__code", "code")))
+
+    class Meta:
+        model = VillageIncome
+        fields = ["year"]
 
 
 class VillageFilterSet(ActivePeriodMixin, SearchFilterSet):

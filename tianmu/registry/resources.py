@@ -10,7 +10,12 @@ from ninja import Schema
 
 from tianmu.core.models import DateRangeMixin
 from tianmu.core.resources import Many, Nest, Resource, Shape, Val
-from tianmu.registry.filtersets import AreaFilterSet, OrganizationFilterSet, VillageFilterSet
+from tianmu.registry.filtersets import (
+    AreaFilterSet,
+    OrganizationFilterSet,
+    VillageFilterSet,
+    VillageIncomeFilterSet,
+)
 from tianmu.registry.forms import AreaForm, OrganizationForm, VillageForm
 from tianmu.registry.models import Area, ChamberMembership, Organization, Village, VillageIncome
 from tianmu.registry.services import organization_save, village_delete, village_save
@@ -137,6 +142,29 @@ VILLAGES = Resource(
     save=lambda user, form: village_save(user=user, village=form.instance, area=form.area),
     delete=lambda user, obj: village_delete(user=user, village=obj),
     page_prefix="villages",
+)
+
+
+#: Every village's income by year, as one list (the 三资 sheet's rows: docs/exchange.md), for
+#: the API and its export; a village's page and its API show its own.
+VILLAGE_INCOMES = Resource(
+    model=VillageIncome,
+    path="village-incomes",
+    shape=Shape(
+        "VillageIncomeOut",
+        VillageIncome,
+        {
+            "id": None,
+            "village": Nest(VILLAGE_REF, "village"),
+            "year": None,
+            "amount_yuan": None,
+            "operating_yuan": None,
+        },
+    ),
+    filterset=VillageIncomeFilterSet,
+    operations=("list",),
+    base_queryset=lambda user: VillageIncome.objects.select_related("village__area"),
+    labels={"list": "List villages' collective incomes by year"},
 )
 
 

@@ -22,6 +22,7 @@ from tianmu.registry.models import Area
 ROUND_TRIP = [
     "areas",
     "villages",
+    "village-incomes",
     "organizations",
     "programs",
     "alliances",
