@@ -8,6 +8,7 @@ change — is answered 404, so the API never reveals that an object exists (docs
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -134,12 +135,16 @@ class Page(Schema, Generic[T]):
     items: list[T]
 
 
+#: An integer as ASCII digits: `str.isdigit` also says yes to "¹", which `int` refuses.
+_ASCII_INT = re.compile(r"^[+-]?[0-9]+$")
+
+
 def filtered(request, filterset_class, queryset: models.QuerySet) -> models.QuerySet:
     """Apply the model's FilterSet (the one the list page uses) to the query string."""
     too_large = {
         name: [_("The number is too large.")]
         for name, value in request.GET.items()
-        if value.strip().lstrip("+-").isdigit() and abs(int(value)) > MAX_INT
+        if _ASCII_INT.match(value.strip()) and abs(int(value)) > MAX_INT
     }
     if too_large:
         raise InvalidInput(too_large)

@@ -164,3 +164,11 @@ def test_page_ids_beyond_64_bits_are_404(world, client):
     client.force_login(world.users["admin"])
     for url in (f"/registry/organizations/{2**64}/", f"/projects/{2**64}/"):
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.django_db
+def test_a_filter_of_unicode_digits_is_400_not_500(world, admin_api):
+    """schemathesis sent `from=¹`: "¹".isdigit() is true, int("¹") fails."""
+    r = admin_api.get("/deliveries?from=%C2%B9")
+    assert r.status_code == 400, r.content
+    assert "from" in r.json()["errors"]
