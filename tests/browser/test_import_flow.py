@@ -1,14 +1,14 @@
 """An import in a real browser: a village cadre uploads a 三资 sheet with one bad row, reads the
 error, uploads the fixed sheet, checks the preview and confirms; the income is written.
 
-Same launch pattern as test_order_flow.py, whose `browser` fixture and `login` it uses.
+The browser comes from conftest.py; the sign-in is test_order_flow.py's.
 Run with `.venv/bin/pytest -m browser -p no:xdist -q tests/browser/test_import_flow.py`.
 """
 
 from __future__ import annotations
 
 import pytest
-from test_order_flow import browser, login  # noqa: F401  (the fixture and the sign-in)
+from test_order_flow import login
 
 from tianmu.exchange.tests.test_imports import xlsx as _sheet
 
@@ -19,7 +19,7 @@ def _upload(content: bytes) -> dict:
     return {"name": "三资.xlsx", "mimeType": "application/octet-stream", "buffer": content}
 
 
-def test_upload_read_the_error_fix_and_import(live_server, browser):  # noqa: F811
+def test_upload_read_the_error_fix_and_import(live_server, browser):
     from playwright.sync_api import expect
 
     from tianmu.registry.models import VillageIncome

@@ -12,18 +12,10 @@ tests/browser/test_phone.py`.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("TIANMU_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]  # fmt: skip
 PASSWORD = "pw-for-tests-1"  # the accounts UserFactory's password
 PHONE = {"width": 390, "height": 844}
 
@@ -41,19 +33,6 @@ MEASURE = """() => ({
       e.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(e).lineHeight || 20))
     .map(e => e.textContent.trim()),
 })"""
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install it or set TIANMU_CHROMIUM")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
