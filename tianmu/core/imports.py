@@ -83,6 +83,11 @@ class Outcome:
     actions: list[tuple[int, str, str]] = field(default_factory=list)
     written: bool = False
 
+    def fail(self, row_no: int, errors: list[RowError]) -> None:
+        """Row `row_no` is refused for `errors` (its preview line says why)."""
+        self.errors.extend(errors)
+        self.actions.append((row_no, "error", "; ".join(e.message for e in errors)))
+
     def as_dict(self) -> dict:
         return {
             "rows": self.rows,
@@ -91,6 +96,19 @@ class Outcome:
             "unchanged": self.unchanged,
             "errors": [e.as_dict() for e in self.errors],
         }
+
+
+def form_errors(row_no: int, form, shown: dict[str, str]) -> list[RowError]:
+    """A bound, invalid form's errors as the sheet's: the column as the sheet heads it
+    (`shown`), else the field's label; errors of the whole form name no column."""
+    errors = []
+    for name, messages in form.errors.items():
+        column = shown.get(name, "")
+        if not column and name != "__all__":
+            label = form.fields[name].label if name in form.fields else name
+            column = str(label or name)
+        errors.extend(RowError(row_no, column, str(m)) for m in messages)
+    return errors
 
 
 # --- Reading files --------------------------------------------------------------------------
@@ -715,7 +733,7 @@ class Importer:
             except ValueError as exc:
                 errors.append(RowError(row_no, shown[name], str(exc)))
         if errors:
-            self._fail(out, row_no, errors)
+            out.fail(row_no, errors)
             return None
         # What the sheet said, for the preview (forms ignore keys that are not their fields).
         data[RAW] = {n: values.get(n) if not is_blank(values.get(n)) else codes.get(n)
@@ -725,9 +743,7 @@ class Importer:
             if key in keys_seen:
                 message = _("The same record is already in row %(row)s.")
                 column = shown.get(next(iter(self.key)), "")
-                self._fail(
-                    out, row_no, [RowError(row_no, column, message % {"row": keys_seen[key]})]
-                )
+                out.fail(row_no, [RowError(row_no, column, message % {"row": keys_seen[key]})])
                 return None
             keys_seen[key] = row_no
         return data
@@ -739,14 +755,13 @@ class Importer:
             existing is not None
             and not editable_by(user, type(existing)).filter(pk=existing.pk).exists()
         ):
-            self._fail(
-                out,
+            out.fail(
                 row_no,
                 [RowError(row_no, "", _("The record exists but is outside your scope."))],
             )
             return
         if existing is None and not self.allowed(user):
-            self._fail(out, row_no, [RowError(row_no, "", _("You may not create these records."))])
+            out.fail(row_no, [RowError(row_no, "", _("You may not create these records."))])
             return
         # Fields the sheet does not carry keep what the record (or the form's default) has.
         from tianmu.core.api import _plain
@@ -757,7 +772,7 @@ class Importer:
         full.update(data)
         form = self.form(data=full, user=user, instance=existing)
         if not form.is_valid():
-            self._fail(out, row_no, self._form_errors(row_no, form, shown))
+            out.fail(row_no, form_errors(row_no, form, shown))
             return
         existing = getattr(form, "existing", existing)  # a plain form finds its own record
         if hasattr(form, "is_unchanged"):
@@ -779,15 +794,14 @@ class Importer:
                 for k, ms in messages.items()
                 for m in ms
             ]
-            self._fail(out, row_no, errors)
+            out.fail(row_no, errors)
             return
         except PermissionDenied:
-            self._fail(out, row_no, [RowError(row_no, "", _("The record is outside your scope."))])
+            out.fail(row_no, [RowError(row_no, "", _("The record is outside your scope."))])
             return
         except IntegrityError:
-            self._fail(
-                out, row_no, [RowError(row_no, "", _("The record clashes with one that exists."))]
-            )
+            message = _("The record clashes with one that exists.")
+            out.fail(row_no, [RowError(row_no, "", message)])
             return
         if existing is None:
             out.created += 1
@@ -807,20 +821,6 @@ class Importer:
             now = _values(form.instance)
             changed += [name for name, value in now.items() if stored.get(name) != value]
         return changed
-
-    def _fail(self, out: Outcome, row_no: int, errors: list[RowError]) -> None:
-        out.errors.extend(errors)
-        out.actions.append((row_no, "error", "; ".join(e.message for e in errors)))
-
-    def _form_errors(self, row_no, form, shown) -> list[RowError]:
-        errs = []
-        for name, messages in form.errors.items():
-            column = shown.get(name, "")
-            if not column and name != "__all__":
-                label = form.fields[name].label if name in form.fields else name
-                column = str(label or name)
-            errs.extend(RowError(row_no, column, str(m)) for m in messages)
-        return errs
 
     def _describe(self, data: dict) -> str:
         if self.describe is not None:

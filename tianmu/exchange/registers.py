@@ -26,8 +26,9 @@ from tianmu.commerce.services import LineInput, order_place, payment_report
 from tianmu.core.bulk import bulk_create_logged, bulk_update_logged
 from tianmu.core.crypto import keyed_hash
 from tianmu.core.forms import ScopedModelForm
-from tianmu.core.imports import LOOKUPS, TRANSFORMS, Importer, Outcome, RowError
+from tianmu.core.imports import LOOKUPS, TRANSFORMS, Importer, Outcome, RowError, form_errors
 from tianmu.core.models import snapshot
+from tianmu.core.periods import term_q
 from tianmu.core.scoping import editable_by, visible_to
 from tianmu.core.services import object_save
 from tianmu.employment.models import (
@@ -144,8 +145,7 @@ class PayrollForm(forms.Form):
             return data
         placement = (
             editable_by(self.user, Placement.objects.all())
-            .filter(person=person, position__workshop=workshop, start__lte=_month_end(month))
-            .exclude(end__lt=month)
+            .filter(term_q(month, _month_end(month)), person=person, position__workshop=workshop)
             .order_by("-start")
             .first()
         )
@@ -281,9 +281,8 @@ def payroll_batch(user, rows: list, out: Outcome) -> None:
 
 
 def _fail(out: Outcome, row_no: int, shown: dict, name: str, message: str) -> None:
-    error = RowError(row_no, shown.get(name, name), str(message))
-    out.errors.append(error)
-    out.actions.append((row_no, "error", error.message))
+    """Refuse a row for one message on field `name`'s column as the sheet heads it."""
+    out.fail(row_no, [RowError(row_no, shown.get(name, name), str(message))])
 
 
 def _chunks(items: list, size: int = 900):
@@ -378,12 +377,12 @@ def orders_batch(user, rows: list, out: Outcome) -> None:
     for lines in groups.values():
         first_row, first, shown = lines[0]
         order_form = PurchaseOrderForm(data={k: first.get(k, "") for k in ORDER_FIELDS}, user=user)
-        problems = _form_problems(first_row, order_form, shown)
+        problems = [] if order_form.is_valid() else form_errors(first_row, order_form, shown)
         line_inputs = []
         for row_no, data, line_shown in lines:
             line_form = OrderLineForm(data={k: data.get(k, "") for k in LINE_FIELDS}, user=user)
             if not line_form.is_valid():
-                problems += _form_problems(row_no, line_form, line_shown)
+                problems += form_errors(row_no, line_form, line_shown)
                 continue
             c = line_form.cleaned_data
             line_inputs.append(
@@ -397,8 +396,7 @@ def orders_batch(user, rows: list, out: Outcome) -> None:
             )
         if problems:
             for e in problems:
-                out.errors.append(e)
-                out.actions.append((e.row, "error", e.message))
+                out.fail(e.row, [e])
             continue
         order = order_form.instance
         what = f"{order.enterprise} · {order.village} · {order.placed_on} · {len(line_inputs)}"
@@ -428,16 +426,6 @@ def orders_batch(user, rows: list, out: Outcome) -> None:
             continue
         out.created += len(lines)
         out.actions.extend((r, "created", what) for r, _d, _s in lines)
-
-
-def _form_problems(row_no: int, form, shown: dict) -> list[RowError]:
-    if form.is_valid():
-        return []
-    return [
-        RowError(row_no, shown.get(name, "") if name != "__all__" else "", str(m))
-        for name, messages in form.errors.items()
-        for m in messages
-    ]
 
 
 def _same_lines(order: PurchaseOrder, lines: list) -> bool:
