@@ -61,7 +61,6 @@ from tianmu.core.api import (
     InvalidInput,
     add_confirmation_routes,
     bind_form,
-    check_int,
     ensure_can_create,
     get_editable_or_404,
     get_visible_or_404,
@@ -158,7 +157,7 @@ def agreement_line_remove(request, agreement_id: int, line_id: int):
     user = user_of(request)
     line = get_editable_or_404(
         user,
-        AgreementLine.objects.filter(agreement_id=check_int(agreement_id, "agreement_id")),
+        AgreementLine.objects.filter(agreement_id=agreement_id),
         line_id,
     )
     agreement_line_delete(user=user, line=line)

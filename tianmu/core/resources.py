@@ -638,7 +638,7 @@ def add_routes(router, res: Resource) -> None:
     if "detail" in ops:
 
         def detail_view(request, **kwargs):
-            return res.one(user_of(request), _pk(kwargs[pk_name], pk_name), request.GET)
+            return res.one(user_of(request), kwargs[pk_name], request.GET)
 
         _signature(detail_view, [(pk_name, int, empty)])
         router.get(one, response=out, summary=res.label("detail"), operation_id=f"{name}_get")(
@@ -696,12 +696,6 @@ def add_routes(router, res: Resource) -> None:
         router.delete(
             one, response={204: None}, summary=res.label("delete"), operation_id=f"{name}_delete"
         )(delete_view)
-
-
-def _pk(value, name: str) -> int:
-    from tianmu.core.api import check_int
-
-    return check_int(value, name)
 
 
 def page_of(shape: Shape, queryset: models.QuerySet, page: PageParams, user=None) -> dict:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from tianmu.core.api import InvalidInput, check_int, user_of
+from tianmu.core.api import InvalidInput, user_of
 from tianmu.core.exports import XLSX_TYPE as XLSX
 from tianmu.core.exports import xlsx_response
 from tianmu.core.imports import error_report_xlsx, max_bytes, template_xlsx
@@ -61,7 +61,7 @@ def job_out(job: ImportJob) -> dict:
 
 
 def _job(request, import_id: int) -> ImportJob:
-    job = jobs_of(user_of(request)).filter(pk=check_int(import_id, "import_id")).first()
+    job = jobs_of(user_of(request)).filter(pk=import_id).first()
     if job is None:
         raise Http404
     return job

@@ -12,7 +12,6 @@ from tianmu.core.api import (
     InvalidInput,
     ReasonIn,
     bind_form,
-    check_int,
     get_editable_or_404,
     get_visible_or_404,
     payload_of,
@@ -93,7 +92,7 @@ def participant_delete(request, project_id: int, participant_id: int):
     user = user_of(request)
     participant = get_editable_or_404(
         user,
-        ProjectVillage.objects.filter(project_id=check_int(project_id, "project_id")),
+        ProjectVillage.objects.filter(project_id=project_id),
         participant_id,
     )
     participant_remove(user=user, participant=participant)
