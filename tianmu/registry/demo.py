@@ -420,8 +420,7 @@ def build_organizations(ctx: DemoContext) -> None:
             registered_area=county,  # the demo's organisations are Lin'an's records
         )
         enterprises.append(org)
-    invented = invented_enterprises()
-    for row in invented:
+    def invented_one(row) -> Organization:
         org, _ = ctx.ensure(
             Organization,
             {"kind": OrganizationKind.ENTERPRISE, "name": row["name"]},
@@ -435,24 +434,10 @@ def build_organizations(ctx: DemoContext) -> None:
             is_example=True,
             registered_area=county,
         )
-        enterprises.append(org)
+        return org
 
-    uncommitted = []
-    for row in uncommitted_enterprises():
-        org, _ = ctx.ensure(
-            Organization,
-            {"kind": OrganizationKind.ENTERPRISE, "name": row["name"]},
-            credit_code=row["credit_code"],
-            industry=row["industry"],
-            employees=row["employees"],
-            home_town=towns[row["home_town"]],
-            capabilities=row["capabilities"],
-            fic_executive=True,
-            fic_position=row["fic_position"],
-            is_example=True,
-            registered_area=county,
-        )
-        uncommitted.append(org)
+    enterprises += [invented_one(row) for row in invented_enterprises()]
+    uncommitted = [invented_one(row) for row in uncommitted_enterprises()]
 
     # Every town has a chamber of commerce; the demo's records for them are invented.
     chambers = {}
