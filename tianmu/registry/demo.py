@@ -420,6 +420,7 @@ def build_organizations(ctx: DemoContext) -> None:
             registered_area=county,  # the demo's organisations are Lin'an's records
         )
         enterprises.append(org)
+
     def invented_one(row) -> Organization:
         org, _ = ctx.ensure(
             Organization,
