@@ -199,7 +199,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "dashboard:home"
+LOGIN_REDIRECT_URL = "dashboard:start"  # each role's own start page
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # django-axes first: it refuses a locked-out username before the password is even checked.

@@ -30,7 +30,7 @@ from tianmu.accounts.selectors import tokens_visible_to
 from tianmu.accounts.services import apitoken_issue, apitoken_revoke, user_set_password
 
 
-def _next(request, default: str = "dashboard:home"):
+def _next(request, default: str = "dashboard:start"):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

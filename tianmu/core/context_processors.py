@@ -14,7 +14,13 @@ STAFF = {Role.SUPERUSER, Role.ADMIN, Role.LEADER}
 #: check scope themselves; the menu only leaves out what a role has little use for. Entries
 #: whose URL is not installed are skipped, so a deployment without a module still renders.
 NAV = [
-    (None, [("dashboard:home", _("Home"), ALL)]),
+    (
+        None,
+        [
+            ("dashboard:home", _("Home"), ALL),
+            ("dashboard:cockpit", _("Cockpit"), STAFF | {Role.TOWN}),
+        ],
+    ),
     (
         _("Registry"),
         [

@@ -520,16 +520,8 @@ def _group_expressions(key: str, spec: KpiSpec, ctx: KpiContext, by: str):
     )
 
 
-def _by_group(key: str, spec: KpiSpec, ctx: KpiContext, by: str) -> list[BreakdownItem]:
-    """The figure's records grouped by the alliance or enterprise they are credited to."""
-    from django.utils.translation import gettext as _
-
-    if spec.fn is not None:
-        raise ValueError(
-            _("The figure “%(key)s” is computed from balances; it is broken down by area only.")
-            % {"key": key}
-        )
-    id_expr, name_expr = _group_expressions(key, spec, ctx, by)
+def _grouped(spec: KpiSpec, ctx: KpiContext, id_expr, name_expr) -> dict[object, list]:
+    """{group id: [name, amount, count]} over the figure's records, each record once."""
     qs = spec.filtered_records(ctx).annotate(_by_id=id_expr, _by_name=name_expr)
     fields = ["pk", "_by_id", "_by_name"]
     if spec.is_amount:
@@ -546,6 +538,38 @@ def _by_group(key: str, spec: KpiSpec, ctx: KpiContext, by: str) -> list[Breakdo
         group[2] += 1
         if spec.is_amount:
             group[1] += row[3] or 0
+    return groups
+
+
+def by_village(key: str, *, user, period: Period | None = None, area=None) -> dict[int, object]:
+    """{village id: the figure's part credited to it} for a figure that names its records'
+    village (`village=`); {} for one that does not (the balances). One query."""
+    spec = _KPIS[key]
+    if spec.fn is not None or spec.village is None:
+        return {}
+    ctx = KpiContext(user=user, period=period or Period(None, None), area=area)
+    village = spec.village
+    groups = _grouped(
+        spec, ctx, F(_self_or_path("" if village == "pk" else village, "pk")), F("pk")
+    )
+    return {
+        gid: to_money(amount) if spec.is_amount else count
+        for gid, (_name, amount, count) in groups.items()
+        if gid is not None
+    }
+
+
+def _by_group(key: str, spec: KpiSpec, ctx: KpiContext, by: str) -> list[BreakdownItem]:
+    """The figure's records grouped by the alliance or enterprise they are credited to."""
+    from django.utils.translation import gettext as _
+
+    if spec.fn is not None:
+        raise ValueError(
+            _("The figure “%(key)s” is computed from balances; it is broken down by area only.")
+            % {"key": key}
+        )
+    id_expr, name_expr = _group_expressions(key, spec, ctx, by)
+    groups = _grouped(spec, ctx, id_expr, name_expr)
     items = []
     for gid, (name, amount, count) in groups.items():
         if gid is None:

@@ -54,7 +54,9 @@ def test_login_and_logout(world):
     ok = client.post(
         reverse("accounts:login"), {"username": "leader_a", "password": "pw-for-tests-1"}
     )
-    assert ok.status_code == 302 and ok["Location"] == reverse("dashboard:home")
+    assert ok.status_code == 302 and ok["Location"] == reverse("dashboard:start")
+    # A leader starts on the cockpit (tianmu/dashboard/tests/test_cockpit.py).
+    assert client.get(ok["Location"])["Location"] == reverse("dashboard:cockpit")
     assert client.get(reverse("dashboard:home")).status_code == 200
     out = client.post(reverse("accounts:logout"))
     assert out["Location"] == reverse("accounts:login")
