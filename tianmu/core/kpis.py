@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import SimpleNamespace
 from urllib.parse import urlencode
@@ -55,6 +55,7 @@ __all__ = [
     "TrendItem",
     "breakdown",
     "trend",
+    "variant",
 ]
 
 
@@ -321,6 +322,13 @@ def register_kpi(
         return fn
 
     return decorator
+
+
+def variant(key: str, **params: str) -> KpiSpec:
+    """Figure `key` narrowed by more filters of its list (`variant("projects", kind="public")`):
+    an unregistered figure that is still its list, for reports that split a figure."""
+    spec = _KPIS[key]
+    return replace(spec, params=tuple(sorted({**dict(spec.params), **params}.items())))
 
 
 def kpi_keys() -> list[str]:
@@ -597,7 +605,9 @@ def _by_child(spec: KpiSpec, ctx: KpiContext, children) -> list[BreakdownItem]:
     return items
 
 
-def breakdown(key: str, *, user, by: str, period: Period | None = None, area=None) -> Breakdown:
+def breakdown(
+    key: str, *, user, by: str, period: Period | None = None, area=None, spec: KpiSpec | None = None
+) -> Breakdown:
     """Figure `key` split by the next level of areas below `area`, by alliance or by
     enterprise; ranked by value, largest first. ValueError (a message for the user) for an
     unknown level or a figure that cannot be split that way; LookupError for an unknown key.
@@ -608,7 +618,7 @@ def breakdown(key: str, *, user, by: str, period: Period | None = None, area=Non
     """
     from django.utils.translation import gettext as _
 
-    spec = _KPIS.get(key)
+    spec = spec or _KPIS.get(key)  # `spec`: a `variant` of figure `key`
     if spec is None:
         raise LookupError(key)
     if by not in LEVELS:

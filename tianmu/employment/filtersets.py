@@ -74,6 +74,11 @@ class PersonFilterSet(SearchFilterSet):
     employed = django_filters.BooleanFilter(
         method="filter_employed", label=_("In a confirmed job in the period")
     )
+    job_type = django_filters.ChoiceFilter(
+        choices=EmploymentType.choices,
+        method="filter_employed",
+        label=_("Kind of job (fixed or temporary)"),
+    )
     ordering = django_filters.OrderingFilter(fields=("name", "birth_year"))
 
     class Meta:
@@ -89,7 +94,10 @@ class PersonFilterSet(SearchFilterSet):
         if employed is None:
             return queryset
         start, end = period_of(self)
-        placed = counted_placements().filter(_overlap(start, end)).values("person_id")
+        placed = counted_placements().filter(_overlap(start, end))
+        if self.form.cleaned_data.get("job_type"):
+            placed = placed.filter(employment_type=self.form.cleaned_data["job_type"])
+        placed = placed.values("person_id")
         return queryset.filter(pk__in=placed) if employed else queryset.exclude(pk__in=placed)
 
 
