@@ -7,6 +7,9 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dashboard")
 
     def ready(self):
+        from tianmu.dashboard.after_term import add_after_term_filter
+
+        add_after_term_filter()
         from tianmu.core.panels import register_detail_panel
         from tianmu.dashboard.contributions_views import contributions_panel
         from tianmu.registry.models import Organization
