@@ -1,15 +1,10 @@
-"""Panels a higher app adds to a lower app's detail page (docs/pages.md#detail-panels).
+"""Panels that a higher app adds to a lower app's detail page, without the lower app knowing.
 
-A lower app cannot import a higher one (docs/overview.md#layers), yet its detail page may show
-what the higher app knows: an organisation's contribution ledger (tianmu/dashboard) on the
-registry's organisation page. The higher app registers a panel from its `AppConfig.ready()`:
-
-    register_detail_panel(Organization, "dashboard/partials/contributions.html", fn)
-
-`fn(request, obj)` returns the template's context, or None to leave the panel out for that
-object (an organisation that is not an enterprise or a bank). The generic detail view
-(`ObjectDetailView`) renders every panel registered for the object's model, in registration
-order, below the page's own sections.
+A lower app may not import a higher one (docs/overview.md#layers), yet a village's page (in
+registry) shows what the impact app knows of it: its income status and its income chart. The
+higher app registers a panel for the model from its `AppConfig.ready()`; `ObjectDetailView`
+asks `detail_panels(request, obj)` and `core/object_detail.html` includes each panel's template
+with the context its function returned (a function answering None shows no panel).
 """
 
 from __future__ import annotations
@@ -17,40 +12,42 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.db import models
+
+__all__ = ["DetailPanel", "detail_panels", "register_detail_panel"]
 
 
 @dataclass(frozen=True)
 class DetailPanel:
-    template_name: str
-    context_fn: Callable[[object, object], dict | None]
+    template: str
+    #: `context(request, obj) -> dict | None`: the panel's context, or None for no panel.
+    context: Callable[[object, models.Model], dict | None]
+    order: int = 100
 
 
-_PANELS: dict[type, list[DetailPanel]] = {}
+_PANELS: dict[type[models.Model], list[DetailPanel]] = {}
 
 
 def register_detail_panel(
-    model: type, template_name: str, context_fn: Callable[[object, object], dict | None]
+    model: type[models.Model],
+    *,
+    template: str,
+    context: Callable[[object, models.Model], dict | None],
+    order: int = 100,
 ) -> None:
-    """Show `template_name` on `model`'s detail page, with `context_fn(request, obj)`.
-
-    Registering the same template for the same model again is ignored (ready() may run twice
-    in tests).
-    """
+    """Show `template` on the detail page of every `model` object (below its own sections)."""
     panels = _PANELS.setdefault(model, [])
-    if any(p.template_name == template_name for p in panels):
-        return
-    panels.append(DetailPanel(template_name, context_fn))
+    if any(p.template == template for p in panels):
+        return  # ready() may run twice (tests); one panel per template
+    panels.append(DetailPanel(template=template, context=context, order=order))
+    panels.sort(key=lambda p: p.order)
 
 
-def detail_panels(request, obj) -> list[SafeString]:
-    """The rendered panels for `obj`'s detail page (an empty list when none is registered)."""
+def detail_panels(request, obj: models.Model) -> list[dict]:
+    """The panels registered for `obj`'s model, as `{"template", "context"}`, in order."""
     out = []
-    for panel in _PANELS.get(type(obj), ()):
-        context = panel.context_fn(request, obj)
-        if context is None:
-            continue
-        html = render_to_string(panel.template_name, {"object": obj, **context}, request=request)
-        out.append(mark_safe(html))  # noqa: S308  (a template's own autoescaped output)
+    for panel in _PANELS.get(type(obj), []):
+        context = panel.context(request, obj)
+        if context is not None:
+            out.append({"template": panel.template, "context": context})
     return out

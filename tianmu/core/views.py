@@ -266,8 +266,8 @@ class ObjectDetailView(BaseObjectView):
             "delete_url": object_url(obj, "delete") if can_edit else None,
             "history_url": object_url(obj, "history"),
             **self.extra_context(obj),
+            "panels": detail_panels(request, obj),
         }
-        context["panels"] = detail_panels(request, obj)
         names = self.template_names("detail", "core/object_detail.html")
         if self.template_name:
             names.insert(0, self.template_name)

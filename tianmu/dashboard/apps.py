@@ -15,5 +15,7 @@ class DashboardConfig(AppConfig):
         from tianmu.registry.models import Organization
 
         register_detail_panel(
-            Organization, "dashboard/partials/contributions.html", contributions_panel
+            Organization,
+            template="dashboard/partials/contributions.html",
+            context=contributions_panel,
         )
