@@ -8,6 +8,7 @@ from tianmu.commerce.api import router as commerce_router
 from tianmu.core.api import register_error_handlers
 from tianmu.core.api_changes import router as changes_router
 from tianmu.dashboard.api import router as dashboard_router
+from tianmu.dashboard.contributions_api import router as contributions_router
 from tianmu.employment.api import router as employment_router
 from tianmu.employment.api_people import router as employment_people_router
 from tianmu.events.api import router as events_router
@@ -30,6 +31,7 @@ register_error_handlers(api)
 api.add_router("/", registry_router)
 api.add_router("/", alliances_router)
 api.add_router("/", dashboard_router)
+api.add_router("/", contributions_router)
 api.add_router("/", projects_router)
 api.add_router("/", commerce_router)
 api.add_router("/", employment_people_router)  # before /people/{id}: /people/search

@@ -14,7 +14,7 @@ from tianmu.alliances.choices import AllianceStatus, MemberFunction, MemberRole
 from tianmu.alliances.models import Alliance, AllianceMember, Pairing, Program
 from tianmu.core.demo import DemoContext, register_demo_step
 from tianmu.registry.choices import PartnerKind
-from tianmu.registry.demo import PAIRED_TOWNS
+from tianmu.registry.demo import PAIRED_TOWNS, PAIRING_YEARS_AGO
 
 PROGRAM_PREFIX = "天目共富联盟"
 
@@ -55,8 +55,18 @@ POSITIONING = {
 
 
 def program_term(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The demo programme's term: 1 Jan last year to 31 Dec next year, so it is active today."""
-    return datetime.date(today.year - 1, 1, 1), datetime.date(today.year + 1, 12, 31)
+    """The demo programme's term, and its alliances' pairings and memberships: 1 January three
+    years ago (`PAIRING_YEARS_AGO`) to 31 December next year, so it is active today and the
+    villages' incomes have years before and after the pairing."""
+    start = datetime.date(today.year - PAIRING_YEARS_AGO, 1, 1)
+    return start, datetime.date(today.year + 1, 12, 31)
+
+
+def activity_start(today: datetime.date) -> datetime.date:
+    """The first day of the instruments' demo records (purchases, workshops, events): 1 January
+    last year. The article's figures are counted from them, so they do not move with the
+    pairings' start."""
+    return datetime.date(today.year - 1, 1, 1)
 
 
 def core_assignment(enterprises: list, towns: list[str]) -> dict[str, list]:
@@ -110,6 +120,7 @@ def build_alliances(ctx: DemoContext) -> None:
             ),
         )
     ctx.refs["program"] = program
+    ctx.refs["activity_start"] = activity_start(ctx.today)
 
     villages = ctx.refs["paired_villages"]
     chambers = ctx.refs["chambers"]

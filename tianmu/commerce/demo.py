@@ -224,18 +224,18 @@ def _order(ctx, *, n, village, enterprise, products, rng, placed_on, state) -> D
 
 @register_demo_step(320, "commerce.purchases")
 def build_purchases(ctx: DemoContext) -> None:
-    program = ctx.refs["program"]
+    since = ctx.refs["activity_start"]  # not the programme's start: see alliances/demo.py
     villages = [ctx.refs["paired_villages"][town] for town in PAIRED_TOWNS]
     alliances = [ctx.refs["alliances"][town] for town in PAIRED_TOWNS]
     catalogues = [_catalogue(ctx, v) for v in villages]
     buyers = [_cores(a) for a in alliances]
     rng = _rng("purchases")
-    span = max((ctx.today - program.start).days - 40, 1)
+    span = max((ctx.today - since).days - 40, 1)
     confirmed = Decimal("0")
     n = 0
     while confirmed < PURCHASE_TARGET:
         i = n % len(villages)
-        placed_on = program.start + datetime.timedelta(days=rng.randint(0, span))
+        placed_on = since + datetime.timedelta(days=rng.randint(0, span))
         confirmed += _order(
             ctx, n=n + 1, village=villages[i], enterprise=rng.choice(buyers[i]),
             products=catalogues[i], rng=rng, placed_on=placed_on, state="paid",
@@ -244,7 +244,7 @@ def build_purchases(ctx: DemoContext) -> None:
     # A few recent ones whose payment the village has not confirmed yet, and one just placed.
     for state in ("awaiting", "awaiting", "awaiting", "placed"):
         i = n % len(villages)
-        placed_on = max(ctx.today - datetime.timedelta(days=rng.randint(10, 30)), program.start)
+        placed_on = max(ctx.today - datetime.timedelta(days=rng.randint(10, 30)), since)
         _order(
             ctx, n=n + 1, village=villages[i], enterprise=rng.choice(buyers[i]),
             products=catalogues[i], rng=rng, placed_on=placed_on, state=state,

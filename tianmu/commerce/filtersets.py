@@ -13,7 +13,7 @@ from tianmu.commerce.models import (
     PurchaseOrder,
 )
 from tianmu.core.filtersets import SearchFilterSet
-from tianmu.core.period_filters import PeriodFilterSet
+from tianmu.core.period_filters import PeriodFilterSet, add_period_filters
 from tianmu.core.workflow import ConfirmationStatus, confirmed_q
 from tianmu.registry.filtersets import AreaCodeFilter
 
@@ -73,6 +73,11 @@ class AgreementFilterSet(SearchFilterSet):
         fields = []
 
 
+# An agreement is dated by its signature (as the period lock dates it): `from`/`to` keep the
+# agreements signed in the period, so a draft (not signed) is in no period.
+add_period_filters(AgreementFilterSet, field="signed_on")
+
+
 class DeliveryFilterSet(ConfirmationFilterMixin, FlowPeriodMixin, SearchFilterSet):
     search_fields = ("line__product_name", "agreement__title", "agreement__enterprise__name")
     agreement = django_filters.NumberFilter(field_name="agreement_id", label=_("Agreement"))
@@ -81,6 +86,9 @@ class DeliveryFilterSet(ConfirmationFilterMixin, FlowPeriodMixin, SearchFilterSe
         field_name="agreement__project", lookup_expr="isnull", exclude=True,
         label=_("For a project"),
     )  # fmt: skip
+    enterprise = django_filters.NumberFilter(
+        field_name="agreement__enterprise_id", label=_("Enterprise")
+    )
     area = AreaCodeFilter(field_name="agreement__village__area", label=_("Village area (code)"))
 
     class Meta:

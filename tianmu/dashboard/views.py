@@ -45,6 +45,7 @@ KPI_LABELS = {
     "loans_outstanding_yuan": _("Loans outstanding"),
     "par30": _("Loans overdue 30+ days (PAR30)"),
     "events": _("Village–enterprise events"),
+    "alliances_active_after_term": _("Alliances still active after their pairing ended"),
 }
 #: Figures that are ratios (shown as percentages); amounts are the keys ending in `_yuan`.
 RATIO_KPIS = {"par30"}

@@ -56,11 +56,11 @@ def _confirmed_at(day: datetime.date) -> datetime.datetime:
 
 @register_demo_step(330, "employment.workshops")
 def build_workshops(ctx: DemoContext) -> None:
-    program = ctx.refs["program"]
     alliances = ctx.refs["alliances"]
     today = ctx.today
     last_year = today.year - 1
-    opened = program.start - datetime.timedelta(days=180)  # workshops predate the pairing
+    # Workshops open half a year before the demo's records begin (alliances/demo.py).
+    opened = ctx.refs["activity_start"] - datetime.timedelta(days=180)
     positions_by_town: dict[str, list[Position]] = {}
     villages_by_town: dict[str, list[Village]] = {}
     aoxing_position = None

@@ -109,9 +109,13 @@ class PlacementFilterSet(SearchFilterSet):
     person = django_filters.NumberFilter(field_name="person_id", label=_("Person"))
     position = django_filters.NumberFilter(field_name="position_id", label=_("Position"))
     workshop = django_filters.NumberFilter(field_name="position__workshop_id", label=_("Workshop"))
+    enterprise = django_filters.NumberFilter(
+        field_name="position__workshop__enterprise_id", label=_("Enterprise")
+    )
     confirmation = django_filters.ChoiceFilter(
         choices=ConfirmationStatus.choices, label=_("Confirmation")
     )
+    counted = django_filters.BooleanFilter(method="filter_counted", label=_("Counted in figures"))
     employment_type = django_filters.ChoiceFilter(
         choices=EmploymentType.choices, label=_("Fixed or temporary")
     )
@@ -121,6 +125,12 @@ class PlacementFilterSet(SearchFilterSet):
     class Meta:
         model = Placement
         fields = ["confirmation", "employment_type"]
+
+    def filter_counted(self, queryset, name, value):
+        """`counted=true`: what the job figures count (confirmed, not replaced by a confirmed
+        correction); `false`: the rest."""
+        counted = counted_placements().values("pk")
+        return queryset.filter(pk__in=counted) if value else queryset.exclude(pk__in=counted)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -31,9 +31,8 @@ TEMPLATES = [
 @register_demo_step(350, "events.events")
 def build_events(ctx: DemoContext) -> None:
     rng = random.Random(32)  # noqa: S311  (seeded demo data)
-    program = ctx.refs["program"]
     towns = list(ctx.refs["alliances"])
-    first = program.start.year
+    first = ctx.refs["activity_start"].year  # the demo's records begin last year
     years = max(ctx.today.year - first + 1, 1)
     for n in range(EVENTS):
         kind, title, month, day = TEMPLATES[n % len(TEMPLATES)]

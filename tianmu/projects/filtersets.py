@@ -5,6 +5,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tianmu.commerce.models import Agreement
 from tianmu.core.filtersets import SearchFilterSet
 from tianmu.core.period_filters import ActivePeriodMixin, period_of
 from tianmu.core.workflow import ReviewStatus
@@ -23,11 +24,19 @@ class ProjectFilterSet(ActivePeriodMixin, SearchFilterSet):
     alliance = django_filters.NumberFilter(field_name="alliance_id", label=_("Alliance"))
     village = django_filters.NumberFilter(field_name="village_id", label=_("Village"))
     area = AreaCodeFilter(field_name="village__area", label=_("Village area (code)"))
+    enterprise = django_filters.NumberFilter(
+        method="filter_enterprise", label=_("Enterprise with a signed agreement")
+    )
     ordering = django_filters.OrderingFilter(fields=("name", "start", "status"))
 
     class Meta:
         model = Project
         fields = []
+
+    def filter_enterprise(self, queryset, name, value):
+        """Projects the enterprise buys from under a signed agreement (not a draft)."""
+        signed = Agreement.objects.filter(enterprise_id=value, signed_on__isnull=False)
+        return queryset.filter(pk__in=signed.values("project_id"))
 
 
 class ProjectVillageFilterSet(ActivePeriodMixin, SearchFilterSet):

@@ -51,6 +51,12 @@ PAIRED_TOWNS = [name for name, code, _lat, _lon in TOWNS if code >= "100"]
 
 WANGHU = "望湖村"
 
+#: The demo's pairings begin this many years before the current one (1 January), and the
+#: villages' incomes cover the five completed years: so each paired village has income years
+#: before its pairing and after it (docs/demo.md). The alliances step reads it.
+PAIRING_YEARS_AGO = 3
+INCOME_YEARS = 5
+
 # Villages per town: the first of a town (code 201) is the one its alliance pairs with.
 # (name, main products, development needs). Needs use the same words as enterprise
 # capabilities, so the matching optimiser can compare them.
@@ -347,26 +353,43 @@ def _village_profile(code: str, products: list[str], needs: list[str]) -> dict:
     }
 
 
-def _income_series(code: str, years: list[int]) -> dict[int, Decimal]:
-    """Collective income for consecutive years: a base of ¥0.3–2.5M growing 2–12% a year."""
+def _income_series(
+    code: str, years: list[int], paired_from: int | None = None
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """(Collective income, of which operating income 经营性收入) for consecutive years.
+
+    A base of ¥0.3–2.5M, 25–60 % of it operating; the operating part grows 2–10 % a year and
+    the rest 0–8 %, so operating income is always below the total. A paired village's
+    operating income grows 6–14 % a year more from its pairing's year on (what the alliances
+    are for: the effect the impact page measures). Seeded by the village's code.
+    """
     rng = _rng(f"income:{code}")
-    amount = rng.randint(300, 2500) * 1000
+    base = rng.randint(300, 2500) * 1000
+    operating = round(base * rng.uniform(0.25, 0.60), -2)
+    other = base - operating
     series = {}
     for year in years:
-        series[year] = Decimal(amount)
-        amount = round(amount * rng.uniform(1.02, 1.12), -2)
+        series[year] = (Decimal(operating + other), Decimal(operating))
+        bump = rng.uniform(0.06, 0.14)  # drawn for every village, so the series stay seeded
+        paired = paired_from is not None and year + 1 >= paired_from
+        operating = round(operating * (rng.uniform(1.02, 1.10) + (bump if paired else 0)), -2)
+        other = round(other * rng.uniform(1.00, 1.08), -2)
     return series
 
 
 @register_demo_step(110, "registry.villages")
 def build_villages(ctx: DemoContext) -> None:
-    """Villages in every subdistrict and town, with profiles and three years of income.
+    """Villages in every subdistrict and town, with profiles, coordinates and five years of
+    income (total and operating).
 
     望湖村 is real, but the article gives no figures for it: its profile keeps only what the
     article says (vegetables, idle farmland to revitalise, produce to sell) and no numbers.
+    Its incomes are invented like every other village's, so that the impact and assessment
+    pages have its years before and after the pairing (docs/demo.md says so).
     """
     towns = ctx.refs["towns"]
-    years = [ctx.today.year - 3, ctx.today.year - 2, ctx.today.year - 1]
+    years = list(range(ctx.today.year - INCOME_YEARS, ctx.today.year))
+    paired_from = ctx.today.year - PAIRING_YEARS_AGO
     paired = {}
     for town_name, villages in VILLAGES.items():
         town = towns[town_name]
@@ -391,12 +414,16 @@ def build_villages(ctx: DemoContext) -> None:
             else:
                 profile = _village_profile(code, products, needs)
             village, _ = ctx.ensure(Village, {"area": area}, **profile)
-            if village.is_example:
-                for year, amount in _income_series(code, years).items():
-                    ctx.ensure(
-                        VillageIncome, {"village": village, "year": year}, amount_yuan=amount
-                    )
-            if n == 1 and town_name in PAIRED_TOWNS:
+            is_paired = n == 1 and town_name in PAIRED_TOWNS
+            series = _income_series(code, years, paired_from if is_paired else None)
+            for year, (total, operating) in series.items():
+                ctx.ensure(
+                    VillageIncome,
+                    {"village": village, "year": year},
+                    amount_yuan=total,
+                    operating_yuan=operating,
+                )
+            if is_paired:
                 paired[town_name] = village
     ctx.refs["paired_villages"] = paired
 

@@ -35,6 +35,8 @@ class VillageForm(ScopedModelForm):
     town = forms.ModelChoiceField(
         label=_("town"), queryset=Area.objects.filter(level=AreaLevel.TOWN)
     )
+    lat = forms.FloatField(label=_("latitude"), required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("longitude"), required=False, min_value=-180, max_value=180)
     main_products = TagsField(label=_("main products"), required=False)
     development_needs = TagsField(label=_("development needs"), required=False)
     scoped_fields = {"town": "visible"}
@@ -58,7 +60,9 @@ class VillageForm(ScopedModelForm):
             self.initial.setdefault("name", area.name)
             self.initial.setdefault("code", area.code)
             self.initial.setdefault("town", area.parent_id)
-        self.order_fields(["name", "code", "town"])
+            self.initial.setdefault("lat", area.lat)
+            self.initial.setdefault("lon", area.lon)
+        self.order_fields(["name", "code", "town", "lat", "lon"])
 
     def clean_code(self):
         code = (self.cleaned_data.get("code") or "").strip()
@@ -72,6 +76,9 @@ class VillageForm(ScopedModelForm):
         area.code = self.cleaned_data.get("code")
         if self.cleaned_data.get("town") is not None:
             area.parent = self.cleaned_data["town"]
+        for field in ("lat", "lon"):  # the village's coordinates are its area's
+            if field in self.cleaned_data:
+                setattr(area, field, self.cleaned_data[field])
         self.area = area
         try:
             area.full_clean(exclude=["path"])

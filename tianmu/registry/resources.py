@@ -105,6 +105,8 @@ class VillageIn(Schema):
     main_products: list[str] | None = None
     development_needs: list[str] | None = None
     is_example: bool | None = None
+    lat: float | None = None
+    lon: float | None = None
 
 
 INCOME = Shape(
@@ -123,6 +125,9 @@ VILLAGES = Resource(
             "name": Val("area__name"),
             "code": Val("area__code"),
             "town": ref(AREA_REF, "area__parent"),
+            # The village's coordinates are its area's, as its name and code are (docs/api.md).
+            "lat": Val("area__lat"),
+            "lon": Val("area__lon"),
             "population": None,
             "households": None,
             "low_income_households": None,

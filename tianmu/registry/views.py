@@ -70,6 +70,8 @@ class VillageDetailView(ObjectDetailView):
         ("area.name", _("name")),
         ("area.code", _("division code")),
         ("area.parent", _("town")),
+        ("area.lat", _("latitude")),
+        ("area.lon", _("longitude")),
         "population",
         "households",
         "low_income_households",

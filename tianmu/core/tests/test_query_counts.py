@@ -144,6 +144,7 @@ DETAIL_OBJECTS = {
     "/villages/{}": "village",
     "/organizations/{}": "chamber",
     "/organizations/{}/chamber-members": "chamber",
+    "/organizations/{}/contributions": "enterprise",
     "/programs/{}": "program",
     "/alliances/{}": "alliance",
     "/alliances/{}/members": "alliance",
@@ -202,7 +203,7 @@ def add_chain(w, i: int, children: int) -> SimpleNamespace:
         for y in range(n):
             VillageIncome.objects.create(village=v, year=2020 + y, amount_yuan=Decimal("1000"))
     c.enterprises = [OrganizationFactory(home_town=c.town) for _ in range(5 + n)]
-    e0 = c.enterprises[0]
+    c.enterprise = e0 = c.enterprises[0]
     blank = {"credit_code": None, "fic_executive": False, "fic_position": "", "industry": ""}
     c.chamber = OrganizationFactory(kind="chamber", home_town=c.town, employees=None, **blank)
     c.bank = OrganizationFactory(

@@ -21,7 +21,14 @@ from tianmu.alliances.tests.factories import (
     AllianceMemberFactory,
     PairingFactory,
 )
-from tianmu.commerce.tests.factories import PaymentFactory, PurchaseOrderFactory, build_trade
+from tianmu.commerce.tests.factories import (
+    AgreementFactory,
+    AgreementLineFactory,
+    DeliveryFactory,
+    PaymentFactory,
+    PurchaseOrderFactory,
+    build_trade,
+)
 from tianmu.core.context import acting_as
 from tianmu.core.money import to_money
 from tianmu.core.scoping import visible_to
@@ -67,6 +74,10 @@ def figure_world(w) -> SimpleNamespace:
             alliance=f.a3, organization=w.enterprises[1], role="core", start=ENDED[0], end=ENDED[1]
         )
         PairingFactory(alliance=f.a3, village=w.v1b, start=ENDED[0], end=ENDED[1])
+        # After a3's term, its member still delivers to v1b under an agreement without a
+        # project (no other figure counts it): a3 is active after its term.
+        after = AgreementFactory(enterprise=w.enterprises[1], village=w.v1b)
+        DeliveryFactory(line=AgreementLineFactory(agreement=after), quantity=Decimal("10.00"))
         f.draft = AllianceFactory(program=w.program, name="草稿联盟")
         AllianceMemberFactory(alliance=f.draft, organization=w.e_other, role="core")
         AllianceMemberFactory(alliance=f.draft, organization=w.enterprises[2], role="core")
@@ -222,12 +233,14 @@ def test_the_figures_of_the_figure_world_by_hand(world):
     assert values["purchase_income_yuan"] == Decimal("1531.45")  # 1,210.00 + 321.45
     assert values["purchase_income_reported_yuan"] == Decimal("200.00")
     assert values["loans_disbursed_yuan"] == Decimal("1300000.00")
+    assert values["alliances_active_after_term"] == 1  # a3: a delivery of 2024 after 2022
     in_2021 = kpis(user=admin, period=Period(D(2021, 1, 1), D(2021, 12, 31)))
     assert in_2021["alliances"] == 3  # a1, a2 and a3; never the draft
     assert in_2021["projects"] == 1 and in_2021["villages_driven"] == 1  # the ended one, v1a
     assert in_2021["loans_disbursed_yuan"] == Decimal("500000.00")
     assert in_2021["purchase_income_yuan"] == Decimal("321.45")
     assert in_2021["events"] == 1
+    assert in_2021["alliances_active_after_term"] == 0  # a3's term ends in 2022
     # `from` alone leaves the end open: the future project and pairing count, undated never.
     from_2024 = kpis(user=admin, period=Period(D(2024, 1, 1), None))
     assert from_2024["projects"] == 2

@@ -122,6 +122,8 @@ def test_village_fields(world):
         "name": "望湖村",
         "code": "330112107201",
         "town": {"id": world.t1.pk, "name": "龙岗镇", "code": "330112107000"},
+        "lat": None,
+        "lon": None,
         "population": 1200,
         "households": 400,
         "low_income_households": 20,
@@ -371,3 +373,22 @@ def test_a_draft_alliances_pairing_does_not_make_a_village_paired_now(world):
     paired = dict(villages_with_pairing_state().values_list("pk", "is_paired"))
     assert paired[world.v1a.pk] is True  # an active alliance's pairing
     assert paired[world.v1b.pk] is False  # only a draft's
+
+
+def test_a_villages_coordinates_are_its_areas(world):
+    """`lat`/`lon` on the village are its area's: shown, changed and checked there."""
+    api = ApiClient(world)
+    r = api("town", "patch", f"/villages/{world.v1a.pk}", {"lat": 30.215, "lon": 119.03})
+    assert r.status_code == 200, r.content
+    assert (r.json()["lat"], r.json()["lon"]) == (30.215, 119.03)
+    world.v1a.area.refresh_from_db()
+    assert (world.v1a.area.lat, world.v1a.area.lon) == (30.215, 119.03)
+    listed = api("town", "get", "/villages?q=望湖村").json()["items"][0]
+    assert (listed["lat"], listed["lon"]) == (30.215, 119.03)
+    # Another field alone leaves them as they are; a latitude beyond 90 is refused.
+    r = api("town", "patch", f"/villages/{world.v1a.pk}", {"population": 5})
+    assert (r.json()["lat"], r.json()["lon"]) == (30.215, 119.03)
+    before = db_state()
+    r = api("town", "patch", f"/villages/{world.v1a.pk}", {"lat": 91}, lang="zh-hans")
+    assert r.status_code == 400 and list(r.json()["errors"]) == ["lat"]
+    assert db_state() == before
