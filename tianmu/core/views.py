@@ -29,6 +29,7 @@ from django.views import View
 from tianmu.core.api import InvalidInput
 from tianmu.core.htmx import is_htmx, redirect_to, vary_on_htmx
 from tianmu.core.models import ObjectChange
+from tianmu.core.panels import detail_panels
 from tianmu.core.scoping import can_create, editable_by, registered_models, visible_to
 from tianmu.core.services import NotFound, object_delete, object_save
 from tianmu.core.tables import (
@@ -265,6 +266,7 @@ class ObjectDetailView(BaseObjectView):
             "delete_url": object_url(obj, "delete") if can_edit else None,
             "history_url": object_url(obj, "history"),
             **self.extra_context(obj),
+            "panels": detail_panels(request, obj),
         }
         names = self.template_names("detail", "core/object_detail.html")
         if self.template_name:
