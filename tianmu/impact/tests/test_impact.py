@@ -35,6 +35,7 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 K = Decimal(1000)
+MID_2024 = D(2024, 6, 1)
 
 #: operating income by year 2021–2024 (thousands of yuan); collective = operating + 50.
 INCOMES = {
@@ -125,7 +126,7 @@ def test_status_list_of_a_year_with_its_rules(world):
         "Pn村": "unknown",  # nothing reported for 2024
         "P2村": "yellow",
         "U2村": "yellow",
-    } | {n: "unknown" for n in ("望湖村", "示例一村", "示例二村")}
+    } | dict.fromkeys(("望湖村", "示例一村", "示例二村"), "unknown")
     # A town officer sees their own town's villages only.
     r = api("town_jia", "get", "/impact/income-status", {"program": f.program.pk, "year": 2024})
     assert {i["village"]["name"] for i in r.json()["items"]} == {"P1村", "U1村", "U3村", "Pn村"}
@@ -389,7 +390,7 @@ def ledger_records(w, f):
     income reported for 2024; U1 also 500k reported, unconfirmed (never counted)."""
     with acting_as(username="test-setup"):
 
-        def pay(name, amount, day=D(2024, 6, 1), confirmation="confirmed"):
+        def pay(name, amount, day=MID_2024, confirmation="confirmed"):
             order = PurchaseOrderFactory(enterprise=w.e1, village=f.v[name], placed_on=day)
             PaymentFactory(order=order, amount_yuan=amount * K, date=day, confirmation=confirmation)
 
