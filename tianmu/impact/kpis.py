@@ -18,6 +18,6 @@ register_list_kpi(
     resource=INCOME_GROWTH,
     params={"growth": "true"},
     amount="growth_yuan",
-    date="dated",
+    date="year_end",
     # TODO(lead): village="village" once KpiSpec takes it (issue 10's breakdown).
 )

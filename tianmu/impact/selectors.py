@@ -15,7 +15,19 @@ from decimal import Decimal
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import (
+    CharField,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from tianmu.alliances.models import Alliance, Pairing, Program
@@ -42,13 +54,19 @@ METRIC_FIELDS = {Metric.COLLECTIVE: "amount_yuan", Metric.OPERATING: "operating_
 
 def with_growth(qs: QuerySet) -> QuerySet:
     """Income rows with `previous_operating_yuan` (the same village's row of the year before,
-    exactly year − 1) and `growth_yuan` = operating_yuan − previous_operating_yuan; None when
-    either is missing (the first year of a village has no growth)."""
+    exactly year − 1), `year_end` (31 December of its year) and `growth_yuan` =
+    operating_yuan − previous_operating_yuan; None when either is missing (the first year of
+    a village has no growth)."""
     previous = VillageIncome.objects.filter(
         village=OuterRef("village"), year=OuterRef("year") - 1
     ).values("operating_yuan")[:1]
     money = DecimalField(max_digits=14, decimal_places=2)
-    return qs.annotate(previous_operating_yuan=Subquery(previous, output_field=money)).annotate(
+    return qs.annotate(
+        previous_operating_yuan=Subquery(previous, output_field=money),
+        # The day a year's row is counted on (31 December), as a column: for the records
+        # endpoint and for whatever groups the figure's records by date.
+        year_end=Cast(Concat(Cast("year", CharField()), Value("-12-31")), DateField()),
+    ).annotate(
         growth_yuan=ExpressionWrapper(
             F("operating_yuan") - F("previous_operating_yuan"), output_field=money
         )

@@ -60,7 +60,10 @@ def _choices(user, data) -> dict:
         "selected_program": selected,
         "alliances": alliances,
         "metrics": Metric.choices,
-        "query": data,
+        "selected_metric": str(data.get("metric") or Metric.OPERATING),
+        "selected_alliance": str(data.get("alliance") or ""),
+        "area_input": str(data.get("area") or ""),
+        "year_input": str(data.get("year") or ""),
     }
 
 
@@ -136,6 +139,7 @@ class LedgerCheckView(LoginRequiredMixin, View):
         data.setdefault("program", context["selected_program"])
         year, errors = _year(data)
         context["year"] = year
+        context["year_input"] = context["year_input"] or year
         try:
             params = impact_params(request.user, data)
         except ValidationError as exc:
@@ -158,6 +162,7 @@ class StatusView(LoginRequiredMixin, View):
         data.setdefault("program", context["selected_program"])
         year, errors = _year(data)
         context["year"] = year
+        context["year_input"] = context["year_input"] or year
         try:
             params = impact_params(request.user, data)
         except ValidationError as exc:
