@@ -45,6 +45,7 @@ KPI_LABELS = {
     "loans_outstanding_yuan": _("Loans outstanding"),
     "par30": _("Loans overdue 30+ days (PAR30)"),
     "events": _("Village–enterprise events"),
+    "operating_income_growth_yuan": _("Growth of villages' operating income"),
 }
 #: Figures that are ratios (shown as percentages); amounts are the keys ending in `_yuan`.
 RATIO_KPIS = {"par30"}
