@@ -240,15 +240,26 @@ def village_income_chart(*, user, village: Village) -> dict | None:
             out["growth"].append(
                 {"label": label, "before": _money_or_none(before), "after": _money_or_none(after)}
             )
+    # The status by the rules of the pairing's programme, or else of the newest programme of
+    # the village's county (an unpaired village is judged by the same target).
+    program = (
+        pairing.alliance.program
+        if pairing is not None
+        else visible_to(user, Program)
+        .filter(county_id__in=village.area.ancestor_ids())
+        .order_by("-start", "pk")
+        .first()
+    )
+    if program is not None:
         last = rows[-1]
         previous = next((r for r in rows if r.year == last.year - 1), None)
         out["status"] = income_status(
-            rules_for(pairing.alliance.program),
+            rules_for(program),
             last.operating_yuan,
             previous.operating_yuan if previous else None,
         )
         out["status_year"] = last.year
-        out["program"] = pairing.alliance.program
+        out["program"] = program
     out["years"] = years
     return out
 

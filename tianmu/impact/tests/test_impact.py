@@ -235,6 +235,12 @@ def test_village_page_shows_the_income_chart_the_pairing_and_the_growth(world, c
     assert chart["status"].status == IncomeStatus.YELLOW
     html = page.content.decode()
     assert 'id="village-income"' in html and "impact/impact.js" in html
+    # An unpaired village: its chart without a pairing line, its status by the county's
+    # programme (U3: 950k ≥ 500k).
+    page = client.get(f"/registry/villages/{f.v['U3'].pk}/")
+    chart = page.context["panels"][0]["context"]
+    assert "markLine" not in chart["option"]["series"][0]
+    assert chart["status"].status == IncomeStatus.GREEN and chart["growth"] == []
     # A village without incomes shows no panel.
     page = client.get(f"/registry/villages/{world.v1b.pk}/")
     assert page.context["panels"] == []
@@ -460,3 +466,20 @@ def test_ledger_page(world, client):
         "admin", "get", "/impact/ledger-check", {"program": f.program.pk, "year": 1}
     )
     assert r.status_code == 400 and "year" in r.json()["errors"]
+
+
+def test_status_page_explains_each_village_and_the_rules(world):
+    f = impact_world(world)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(world.users["admin"])
+    page = client.get("/impact/status/", {"program": f.program.pk, "year": "2024"})
+    assert page.status_code == 200
+    rows = {r["village"].name: r["status"].status for r in page.context["rows"]}
+    assert rows["U3村"] == "green" and rows["P1村"] == "yellow" and rows["Pn村"] == "unknown"
+    html = page.content.decode()
+    assert "reaches the target of ¥500,000.00" in html and 'id="status-rules"' in html
+    assert f"/impact/rules/{f.program.pk}/" in html  # the admin may change them
+    client.force_login(world.users["town"])
+    page = client.get("/impact/status/", {"program": f.program.pk, "year": "2024"})
+    assert f"/impact/rules/{f.program.pk}/" not in page.content.decode()
+    assert {r["village"].name for r in page.context["rows"]} == {"望湖村", "示例一村"}
