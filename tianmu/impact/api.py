@@ -3,7 +3,7 @@ ledger check, villages' income status and the programme's income rules."""
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -15,6 +15,7 @@ from tianmu.impact.selectors import (
     impact_estimate,
     impact_params,
     ledger_check,
+    parse_year,
     rules_for,
     village_statuses,
 )
@@ -67,14 +68,14 @@ class ImpactParams(Schema):
 
 
 def _params(user, params: Schema) -> dict:
-    from django.core.exceptions import ValidationError
-
     try:
-        return impact_params(user, params.dict())
+        return impact_params(user, params.model_dump())
     except ValidationError as exc:
-        raise InvalidInput(
-            {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
-        ) from exc
+        raise InvalidInput(_messages(exc)) from exc
+
+
+def _messages(exc: ValidationError) -> dict[str, list[str]]:
+    return {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
 
 
 def _plain(data):
@@ -108,7 +109,7 @@ def impact(request, params: Query[ImpactParams]):
 
 class LedgerParams(Schema):
     program: str | None = Field(None, description="Programme id.")
-    year: int | None = Field(None, description="The year checked (default: last year).")
+    year: str | None = Field(None, description="The year checked (default: last year).")
     area: str | None = Field(None, description="Only villages in this area.")
 
 
@@ -143,12 +144,11 @@ class LedgerOut(Schema):
     items: list[LedgerItemOut]
 
 
-def _year(value: int | None) -> int:
-    if value is None:
-        return timezone.localdate().year - 1
-    if not 1900 <= value <= 2200:
-        raise InvalidInput({"year": [_("Give a year between 1900 and 2200.")]})
-    return value
+def _year(value: str | None) -> int:
+    try:
+        return parse_year(value)
+    except ValidationError as exc:
+        raise InvalidInput(_messages(exc)) from exc
 
 
 @router.get(

@@ -28,6 +28,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianmu.alliances.models import Alliance, Pairing, Program
@@ -352,6 +353,16 @@ def impact_params(user, data) -> dict:
     if errors:
         raise ValidationError(errors)
     return {"program": program, "metric": metric, "area": area, "alliance": alliance}
+
+
+def parse_year(raw) -> int:
+    """A year given as text (empty: last year), or a ValidationError under `year`."""
+    raw = str(raw or "").strip()
+    if not raw:
+        return timezone.localdate().year - 1
+    if raw.isdigit() and raw.isascii() and 1900 <= int(raw) <= 2200:
+        return int(raw)
+    raise ValidationError({"year": _("Give a year between 1900 and 2200.")})
 
 
 @dataclass

@@ -8,7 +8,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -23,6 +22,7 @@ from tianmu.impact.selectors import (
     impact_estimate,
     impact_params,
     ledger_check,
+    parse_year,
     rules_for,
     village_income_chart,
     village_statuses,
@@ -72,12 +72,10 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 def _year(data) -> tuple[int | None, list[str]]:
-    raw = str(data.get("year") or "").strip()
-    if not raw:
-        return timezone.localdate().year - 1, []
-    if raw.isdigit() and raw.isascii() and 1900 <= int(raw) <= 2200:
-        return int(raw), []
-    return None, [_("Give a year between 1900 and 2200.")]
+    try:
+        return parse_year(data.get("year")), []
+    except ValidationError as exc:
+        return None, _errors(exc)
 
 
 class ImpactView(LoginRequiredMixin, View):
