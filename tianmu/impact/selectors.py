@@ -22,6 +22,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -183,9 +184,7 @@ def village_statuses(*, user, program: Program, year: int, area: Area | None = N
     return out
 
 
-def area_q(area: Area, prefix: str = "area"):
-    from django.db.models import Q
-
+def area_q(area: Area, prefix: str = "area") -> Q:
     return Q(**{prefix: area.pk}) | Q(**{f"{prefix}__path__startswith": area.subtree_prefix()})
 
 

@@ -483,3 +483,33 @@ def test_status_page_explains_each_village_and_the_rules(world):
     page = client.get("/impact/status/", {"program": f.program.pk, "year": "2024"})
     assert f"/impact/rules/{f.program.pk}/" not in page.content.decode()
     assert {r["village"].name for r in page.context["rows"]} == {"望湖村", "示例一村"}
+
+
+def test_the_pages_with_data_speak_the_ui_language(world):
+    """The impact pages, filled, in English and Chinese: no text of the other language outside
+    the data (tianmu/core/tests/language.py, as test_languages does for every page)."""
+    from tianmu.core.tests.language import data_strings, foreign_text
+
+    f = impact_world(world)
+    ledger_records(world, f)
+    q = f"?program={f.program.pk}&year=2024"
+    urls = [
+        f"/impact/{q}",
+        f"/impact/ledger/{q}",
+        f"/impact/status/{q}",
+        f"/impact/incomes/{q}",
+        f"/impact/rules/{f.program.pk}/",
+        f"/registry/villages/{f.v['P1'].pk}/",
+        "/impact/?program=x&metric=y",
+    ]
+    data = data_strings()
+    found = []
+    for language in ("en", "zh-hans"):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_login(world.users["admin"])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            found += [f"{language} {url}: {t}" for t in foreign_text(html, language, data)]
+    assert found == [], "\n".join(found)
