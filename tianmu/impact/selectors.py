@@ -507,6 +507,41 @@ def impact_estimate(
     return result
 
 
+def impact_parts(*, user, program: Program, metric: str) -> dict:
+    """The estimate for each town with paired villages and for each alliance of the programme
+    (the page's tables; the API answers one with `area=` or `alliance=`): `{"towns": [...],
+    "alliances": [...]}`, each `{"name", "query", "villages", "effect", "ci95"}`; a part
+    without a paired village to compare is left out."""
+    paired = (
+        visible_to(user, Pairing)
+        .filter(Alliance.counted_q("alliance__"), alliance__program=program)
+        .select_related("village__area__parent", "alliance")
+    )
+    towns = {p.village.area.parent for p in paired if p.village.area.parent is not None}
+    alliances = {p.alliance for p in paired}
+    out: dict[str, list] = {"towns": [], "alliances": []}
+    for kind, items, key in (
+        ("towns", sorted(towns, key=lambda t: t.code), "area"),
+        ("alliances", sorted(alliances, key=lambda a: a.name), "alliance"),
+    ):
+        for item in items:
+            scope = {"area": item} if key == "area" else {"alliance": item}
+            try:
+                result = impact_estimate(user=user, program=program, metric=metric, **scope)
+            except ValidationError:
+                continue
+            out[kind].append(
+                {
+                    "name": str(item),
+                    "query": {key: item.code if key == "area" else item.pk},
+                    "villages": result["paired"]["villages"],
+                    "effect": result["effect"],
+                    "ci95": result["ci95"],
+                }
+            )
+    return out
+
+
 def _in(village: Village, area: Area) -> bool:
     return village.area_id == area.pk or village.area.path.startswith(area.subtree_prefix())
 

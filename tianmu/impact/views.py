@@ -3,6 +3,8 @@ the programme's income rules, and the income panel of the village page."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -21,6 +23,7 @@ from tianmu.impact.selectors import (
     BOOTSTRAP_DRAWS,
     impact_estimate,
     impact_params,
+    impact_parts,
     ledger_check,
     parse_year,
     rules_for,
@@ -95,6 +98,20 @@ class ImpactView(LoginRequiredMixin, View):
             return render(request, "impact/impact.html", context, status=200)
         context["result"] = result
         context["option"] = _impact_option(result)
+        if params["area"] is None and params["alliance"] is None:
+            parts = impact_parts(
+                user=request.user, program=params["program"], metric=params["metric"]
+            )
+            for rows in parts.values():
+                for row in rows:
+                    row["url"] = "?" + urlencode(
+                        {
+                            "program": params["program"].pk,
+                            "metric": params["metric"],
+                            **row["query"],
+                        }
+                    )
+            context["parts"] = parts
         return render(request, "impact/impact.html", context)
 
 

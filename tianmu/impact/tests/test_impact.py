@@ -372,6 +372,17 @@ def test_impact_page_shows_the_sentence_chart_table_and_method(world):
     assert page.status_code == 200
     assert "¥47,500.00 a year more" in html and 'data-echarts="impact-chart-data"' in html
     assert "Parallel trends" in html and "table-cards" in html
+    # Each town and each alliance, with a link to its own estimate.
+    parts = page.context["parts"]
+    assert [(r["name"], r["effect"]) for r in parts["towns"]] == [
+        ("甲镇", 65 * K),
+        ("乙镇", 30 * K),
+    ]
+    assert [(r["name"], r["villages"]) for r in parts["alliances"]] == [
+        ("乙联盟", 1),
+        ("甲联盟", 1),
+    ]
+    assert f"area={f.ta.code}" in parts["towns"][0]["url"]
     with_zh = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     with_zh.force_login(world.users["leader"])
     zh = with_zh.get("/impact/", {"program": f.program.pk}).content.decode()
