@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -246,11 +245,6 @@ class VillageIncome(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return f"{self.village} {self.year}"
-
-    @property
-    def dated(self) -> datetime.date:
-        """The day a year's income is dated by in figures and lists: 31 December."""
-        return datetime.date(self.year, 12, 31)
 
 
 class Organization(ChangeLoggedModel):
