@@ -18,6 +18,7 @@ urlpatterns = [
     path("loans/", include("tianmu.loans.urls")),
     path("events/", include("tianmu.events.urls")),
     path("matching/", include("tianmu.matching.urls")),
+    path("impact/", include("tianmu.impact.urls")),
     path("changes/", include("tianmu.core.urls_changes")),
     path("forms/", include("tianmu.core.urls_forms")),
     path("exchange/", include("tianmu.exchange.urls")),

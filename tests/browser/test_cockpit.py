@@ -26,7 +26,7 @@ FIRST_BAR = """() => {
 }"""
 
 
-def test_a_leader_lands_on_the_cockpit_and_taps_into_a_town(live_server, browser, records):
+def test_a_leader_lands_on_the_cockpit_and_taps_into_a_town(live_server, browser, records):  # noqa: F811
     from playwright.sync_api import expect
 
     world = records
@@ -41,9 +41,7 @@ def test_a_leader_lands_on_the_cockpit_and_taps_into_a_town(live_server, browser
     for chart in page.locator("[data-cockpit-chart]").all():
         expect(chart.locator("canvas")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    expect(page.locator('[data-kpi="purchase_income_yuan"] .kpi-value')).to_have_text(
-        "¥1,210.00"
-    )
+    expect(page.locator('[data-kpi="purchase_income_yuan"] .kpi-value')).to_have_text("¥1,210.00")
 
     bar = page.evaluate(FIRST_BAR)
     assert bar["label"] == "龙岗镇"

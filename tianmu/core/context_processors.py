@@ -53,6 +53,15 @@ NAV = [
         ],
     ),
     (
+        _("Income and impact"),
+        [
+            ("impact:status", _("Income status"), STAFF | {Role.TOWN}),
+            ("impact:villageincome_list", _("Income growth"), STAFF | {Role.TOWN}),
+            ("impact:impact", _("Effect on village income"), STAFF | {Role.TOWN}),
+            ("impact:ledger", _("Ledger check"), STAFF | {Role.TOWN}),
+        ],
+    ),
+    (
         _("Administration"),
         [("accounts:user_list", _("Users"), {Role.SUPERUSER, Role.ADMIN})],
     ),

@@ -129,4 +129,6 @@ def add_after_term_filter() -> None:
             link="alliances:alliance_list",
             resource=ALLIANCES,
             params={"after_term": "true"},
+            kind="stock",  # the same alliance counts in every period after its term
+            alliance="",  # each record is the alliance itself
         )

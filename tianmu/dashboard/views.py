@@ -46,6 +46,7 @@ KPI_LABELS = {
     "par30": _("Loans overdue 30+ days (PAR30)"),
     "events": _("Village–enterprise events"),
     "alliances_active_after_term": _("Alliances still active after their pairing ended"),
+    "operating_income_growth_yuan": _("Growth of villages' operating income"),
 }
 #: Figures that are ratios (shown as percentages); amounts are the keys ending in `_yuan`.
 RATIO_KPIS = {"par30"}

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.core.filtersets import SearchFilterSet
-from tianmu.core.period_filters import ActivePeriodMixin
+from tianmu.core.period_filters import ActivePeriodMixin, add_period_filters, period_of
 from tianmu.registry.choices import AreaLevel, FicPosition, OrganizationKind, PartnerKind
 from tianmu.registry.models import Area, Organization, Village, VillageIncome
 from tianmu.registry.selectors import area_from_code
@@ -50,8 +50,21 @@ class AreaFilterSet(SearchFilterSet):
         fields = ["level", "parent"]
 
 
+def income_years_q(start, end) -> Q:
+    """Income rows whose year falls in [start, end]: a year's row is dated 31 December of that
+    year (the 三资 ledger closes the year then), so `from=2025-01-01&to=2025-12-31` is 2025,
+    and `to=2025-06-30` ends with 2024. Either date may be None (that end open)."""
+    q = Q()
+    if start is not None:
+        q &= Q(year__gte=start.year)
+    if end is not None:
+        q &= Q(year__lte=end.year if (end.month, end.day) == (12, 31) else end.year - 1)
+    return q
+
+
 class VillageIncomeFilterSet(SearchFilterSet):
-    """Villages' yearly incomes: by area (a town's villages), village and year."""
+    """Villages' yearly incomes: by area (a town's villages), village and year; `from`/`to`
+    take the rows whose year's 31 December falls in the period (`income_years_q`)."""
 
     search_fields = ("village__area__name", "village__area__code")
     area = AreaCodeFilter(field_name="village__area", label=_("Village area (code)"))
@@ -62,6 +75,13 @@ class VillageIncomeFilterSet(SearchFilterSet):
     class Meta:
         model = VillageIncome
         fields = ["year"]
+
+    def filter_queryset(self, queryset):
+        start, end = period_of(self)
+        return super().filter_queryset(queryset).filter(income_years_q(start, end))
+
+
+add_period_filters(VillageIncomeFilterSet)
 
 
 class VillageFilterSet(ActivePeriodMixin, SearchFilterSet):
