@@ -36,6 +36,7 @@ api.add_router("/", employment_people_router)  # before /people/{id}: /people/se
 api.add_router("/", employment_router)
 api.add_router("/", loans_router)
 api.add_router("/", events_router)
+api.add_router("/", "tianmu.assessment.api.router")
 api.add_router("/", "tianmu.matching.api.router")
 api.add_router("/", changes_router)
 api.add_router("/", "tianmu.exchange.api.router")

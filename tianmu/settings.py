@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "tianmu.employment",
     "tianmu.loans",
     "tianmu.events",
+    "tianmu.assessment",
     "tianmu.dashboard",
     "tianmu.matching",
     "tianmu.exchange",

@@ -47,6 +47,13 @@ NAV = [
         ],
     ),
     (
+        _("Results"),
+        [
+            ("assessment:indicator_list", _("Indicators"), ALL),
+            ("assessment:scheme_list", _("Assessment"), STAFF | {Role.TOWN}),
+        ],
+    ),
+    (
         _("Administration"),
         [("accounts:user_list", _("Users"), {Role.SUPERUSER, Role.ADMIN})],
     ),
