@@ -30,5 +30,7 @@ def test_names_and_definitions_are_translated():
         assert str(INDICATORS["events"].name) == "村企互动活动"
         assert str(Unit.PEOPLE.label) == "人"
         assert "区工商联" in str(Owner.FIC.label)
-        missing = [k for k, e in INDICATORS.items() if str(e.definition) == e.definition._proxy____args[0]]
+        missing = [
+            k for k, e in INDICATORS.items() if str(e.definition) == e.definition._proxy____args[0]
+        ]
     assert missing == []

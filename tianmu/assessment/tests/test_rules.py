@@ -31,7 +31,12 @@ def test_a_good_scheme_is_saved_normalised_and_logged(world):
     scheme.refresh_from_db()
     assert scheme.indicators == [
         {"indicator": "events", "weight": 40, "target": 10, "rule": "proportional"},
-        {"indicator": "purchase_income_yuan", "weight": 60, "target": 100000, "rule": "proportional"},
+        {
+            "indicator": "purchase_income_yuan",
+            "weight": 60,
+            "target": 100000,
+            "rule": "proportional",
+        },
     ]
     assert [g["grade"] for g in scheme.grades] == ["优秀", "良好", "合格", "不合格"]
     change = ObjectChange.objects.filter(object_id=scheme.pk, object_repr=scheme.name).get()
@@ -40,13 +45,19 @@ def test_a_good_scheme_is_saved_normalised_and_logged(world):
 
 BAD = {
     "negative weight": (
-        [{"indicator": "events", "weight": -10, "target": 10}, {"indicator": "rural_jobs", "weight": 110, "target": 5}],
+        [
+            {"indicator": "events", "weight": -10, "target": 10},
+            {"indicator": "rural_jobs", "weight": 110, "target": 5},
+        ],
         None,
         "indicators",
         "the weight must be 0 or more",
     ),
     "weights not 100": (
-        [{"indicator": "events", "weight": 40, "target": 10}, {"indicator": "rural_jobs", "weight": 50, "target": 5}],
+        [
+            {"indicator": "events", "weight": 40, "target": 10},
+            {"indicator": "rural_jobs", "weight": 50, "target": 5},
+        ],
         None,
         "indicators",
         "add up to 90, not 100",
@@ -58,12 +69,20 @@ BAD = {
         "no figure “happiness”",
     ),
     "listed twice": (
-        [{"indicator": "events", "weight": 50, "target": 10}, {"indicator": "events", "weight": 50, "target": 5}],
+        [
+            {"indicator": "events", "weight": 50, "target": 10},
+            {"indicator": "events", "weight": 50, "target": 5},
+        ],
         None,
         "indicators",
         "listed twice",
     ),
-    "no target": ([{"indicator": "events", "weight": 100}], None, "indicators", "needs a target above 0"),
+    "no target": (
+        [{"indicator": "events", "weight": 100}],
+        None,
+        "indicators",
+        "needs a target above 0",
+    ),
     "count target not whole": (
         [{"indicator": "events", "weight": 100, "target": "2.5"}],
         None,
@@ -71,14 +90,25 @@ BAD = {
         "whole number",
     ),
     "band above the weight": (
-        [{"indicator": "events", "weight": 100, "rule": "bands", "bands": [{"min": 0, "points": 120}]}],
+        [
+            {
+                "indicator": "events",
+                "weight": 100,
+                "rule": "bands",
+                "bands": [{"min": 0, "points": 120}],
+            }
+        ],
         None,
         "indicators",
         "between 0 and the weight",
     ),
     "grades overlap": (
         GOOD,
-        [{"grade": "优秀", "min_score": 90}, {"grade": "良好", "min_score": 90}, {"grade": "不合格", "min_score": 0}],
+        [
+            {"grade": "优秀", "min_score": 90},
+            {"grade": "良好", "min_score": 90},
+            {"grade": "不合格", "min_score": 0},
+        ],
         "grades",
         "overlap",
     ),
@@ -149,9 +179,12 @@ def test_thresholds_in_the_wrong_unit_are_refused(world, key, alert, excellence,
 
 def test_a_threshold_is_set_then_changed_not_duplicated(world):
     admin = world.users["admin"]
-    t = threshold_set(user=admin, program=world.program, indicator="par30",
-                      alert=Decimal("0.05"), excellence=Decimal("0.01"), higher_is_better=False)  # fmt: skip
-    again = threshold_set(user=admin, program=world.program, indicator="par30",
-                          alert=Decimal("0.06"), excellence=Decimal("0.02"), higher_is_better=False)  # fmt: skip
+    common = {"user": admin, "program": world.program, "indicator": "par30"}
+    t = threshold_set(
+        **common, alert=Decimal("0.05"), excellence=Decimal("0.01"), higher_is_better=False
+    )
+    again = threshold_set(
+        **common, alert=Decimal("0.06"), excellence=Decimal("0.02"), higher_is_better=False
+    )
     assert again.pk == t.pk and IndicatorThreshold.objects.get().alert == Decimal("0.0600")
     assert ObjectChange.objects.filter(object_id=t.pk, action="update").count() == 1

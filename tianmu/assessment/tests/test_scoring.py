@@ -19,7 +19,11 @@ PAR30 = Part.from_dict(
         "indicator": "par30",
         "weight": 20,
         "rule": "bands",
-        "bands": [{"min": "0.1", "points": 0}, {"min": 0, "points": 20}, {"min": "0.05", "points": 10}],
+        "bands": [
+            {"min": "0.1", "points": 0},
+            {"min": 0, "points": 20},
+            {"min": "0.05", "points": 10},
+        ],
     }
 )
 GRADES = grades_from(DEFAULT_GRADES)
@@ -43,7 +47,9 @@ def test_bands_give_the_points_of_the_highest_band_reached():
 
 
 def test_score_is_the_sum_of_points_and_grades_follow_the_bands():
-    score, parts = score_subject({"events": 5, "purchase_income_yuan": D("150000")}, [EVENTS, SALES])
+    score, parts = score_subject(
+        {"events": 5, "purchase_income_yuan": D("150000")}, [EVENTS, SALES]
+    )
     assert score == D("80.00")  # 20 + 60
     assert [p["points"] for p in parts] == [D("20.00"), D("60.00")]
     assert grade_of(score, GRADES) == "良好"
@@ -69,7 +75,12 @@ def test_a_part_without_a_value_is_not_applicable_and_the_weights_are_rescaled()
 
 def test_ranks_are_per_type_and_ties_share_a_rank():
     assert ranks([D(80), D(58), D(80)]) == [1, 3, 1]
-    subjects = [("alliance", 1, "甲"), ("alliance", 2, "乙"), ("alliance", 3, "丙"), ("town", 9, "镇")]
+    subjects = [
+        ("alliance", 1, "甲"),
+        ("alliance", 2, "乙"),
+        ("alliance", 3, "丙"),
+        ("town", 9, "镇"),
+    ]
     values = {
         ("alliance", 1): {"events": 5, "purchase_income_yuan": 150000},  # 80
         ("alliance", 2): {"events": 12, "purchase_income_yuan": 30000},  # 58
@@ -77,7 +88,10 @@ def test_ranks_are_per_type_and_ties_share_a_rank():
         ("town", 9): {"events": 1, "purchase_income_yuan": 0},  # 4
     }
     items = score_all(subjects, values, [EVENTS, SALES], GRADES)
-    got = [(i["subject"]["type"], i["subject"]["name"], i["score"], i["grade"], i["rank"]) for i in items]
+    got = [
+        (i["subject"]["type"], i["subject"]["name"], i["score"], i["grade"], i["rank"])
+        for i in items
+    ]
     assert got == [
         ("alliance", "甲", D("80.00"), "良好", 1),
         ("alliance", "丙", D("64.00"), "合格", 2),
