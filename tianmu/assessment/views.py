@@ -213,7 +213,10 @@ def assessment_export(request, pk):
         header = [_("Rank"), _("Name"), _("Score"), _("Grade")]
         for key in keys:
             name = names.get(key, key)
-            header += [f"{name} · {_('value')}", f"{name} · {_('points')}"]
+            header += [
+                _("%(indicator)s: value") % {"indicator": name},
+                _("%(indicator)s: points") % {"indicator": name},
+            ]
         sheet.append([str(h) for h in header])
         for item in group["items"]:
             row = [item["rank"], item["subject"]["name"], _float(item["score"]), item["grade"]]

@@ -16,13 +16,14 @@ from decimal import Decimal
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Unit(models.TextChoices):
-    COUNT = "count", _("count")
-    PEOPLE = "people", _("people")
-    YUAN = "yuan", _("yuan")
-    RATIO = "ratio", _("ratio")
+    COUNT = "count", pgettext_lazy("unit", "count")
+    PEOPLE = "people", pgettext_lazy("unit", "people")
+    YUAN = "yuan", pgettext_lazy("unit", "yuan")
+    RATIO = "ratio", pgettext_lazy("unit", "ratio")
 
 
 class Kind(models.TextChoices):
