@@ -28,6 +28,8 @@ register_list_kpi(
     queryset=_payments,
     amount="amount_yuan",
     date="date",
+    village="order__village",
+    enterprise="order__enterprise",
 )
 register_list_kpi(
     "purchase_income_reported_yuan",
@@ -37,4 +39,6 @@ register_list_kpi(
     queryset=_payments,
     amount="amount_yuan",
     date="date",
+    village="order__village",
+    enterprise="order__enterprise",
 )

@@ -25,7 +25,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Expression, F, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, CharField, Expression, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
 from tianmu.core.money import to_money
@@ -34,6 +35,8 @@ from tianmu.core.scoping import visible_to
 from tianmu.core.tables import resolve
 
 __all__ = [
+    "Breakdown",
+    "BreakdownItem",
     "KpiContext",
     "KpiFn",
     "KpiRecords",
@@ -49,6 +52,9 @@ __all__ = [
     "register_area_lookup",
     "register_kpi",
     "register_list_kpi",
+    "TrendItem",
+    "breakdown",
+    "trend",
 ]
 
 
@@ -72,6 +78,11 @@ class KpiContext:
 
 
 KpiFn = Callable[[KpiContext], object]
+
+#: Who a record of a figure is credited to, for `breakdown`: a path from the record to the
+#: alliance or organisation ("" for the record itself), or a function of the context giving
+#: (id expression, name expression) to annotate each record with.
+Attribution = str | Callable[[KpiContext], tuple[Expression, Expression]] | None
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,10 @@ class KpiSpec:
     date: str | None = None
     records: Callable[[KpiContext], list[Record]] | None = None
     query_fn: Callable[[KpiContext], dict[str, str]] | None = None
+    village: str | None = None
+    enterprise: Attribution = None
+    alliance: Attribution = None
+    kind: str = "flow"  # "stock" (what is active in a period) or "flow" (what happened in it)
 
     # --- the link -----------------------------------------------------------------------
 
@@ -231,6 +246,10 @@ def register_list_kpi(
     stock: bool = False,
     area_param: str = "area",
     date: str | None = None,
+    village: str | None = None,
+    enterprise: Attribution = None,
+    alliance: Attribution = None,
+    kind: str | None = None,
 ) -> KpiSpec:
     """Add a figure that is its list: the count of the list's rows, or the Sum of `amount`.
 
@@ -240,7 +259,11 @@ def register_list_kpi(
     of the FilterSet's model) for a list that is not a resource yet;
     `params` are fixed filters of that list that select exactly the records counted; `stock`
     marks a figure of what is active (see the module docstring); `area_param` is the list's
-    name for the area filter; `date` the path to a record's date.
+    name for the area filter; `date` the path to a record's date. For `breakdown`:
+    `village` is the path to the record's village (its alliance is then the one paired with
+    that village on the record's date), `alliance` and `enterprise` say who else a record is
+    credited to (see `Attribution`). `kind` is "stock" or "flow" (default: "stock" when
+    `stock`), for a stock whose list has no `active` filter.
     """
     spec = KpiSpec(
         link=link,
@@ -252,6 +275,10 @@ def register_list_kpi(
         amount=amount,
         date=date,
         resource=resource,
+        village=village,
+        enterprise=enterprise,
+        alliance=alliance,
+        kind=kind or ("stock" if stock else "flow"),
     )
     _add(key, spec)
     return spec
@@ -267,6 +294,7 @@ def register_kpi(
     amount: bool = False,
     records: Callable[[KpiContext], list[Record]] | None = None,
     query: Callable[[KpiContext], dict[str, str]] | None = None,
+    kind: str = "stock",
 ):
     """Add a computed figure (a balance or a ratio that is not a Sum of stored amounts).
 
@@ -287,6 +315,7 @@ def register_kpi(
                 amount="amount" if amount else None,
                 records=records,
                 query_fn=query,
+                kind=kind,
             ),
         )
         return fn
@@ -411,3 +440,249 @@ def kpi_records(
     ]
     # The value through the same path as /api/v1/kpis, so the endpoint shows they agree.
     return KpiRecords(value=spec.value(ctx), count=count, total=total, records=records)
+
+
+# --- Breakdowns and trends ---------------------------------------------------------------------
+#
+# A breakdown is the figure split by who or where its records belong to; a trend is the figure
+# for each month, quarter or year of a range. Both evaluate the very figure (its list), so a
+# flow's parts add up to the whole: each record is in one child area, one period, and one
+# alliance or enterprise, or in the "not attributed" item. docs/figures.md#breakdowns.
+
+LEVELS = ("child", "alliance", "enterprise")
+INTERVALS = ("month", "quarter", "year")
+#: At most this many periods in one trend (ten years of months).
+MAX_PERIODS = 120
+
+_hooks: dict[str, Callable] = {}
+
+
+def register_breakdown_hook(name: str, fn: Callable) -> None:
+    """Apps above core hand it what it may not import: registry the child areas of an area
+    (`children`: (user, area) -> (parent, [areas])), alliances the pairing that credits a
+    village's record to an alliance (`pairing`: (village path, date path, period) ->
+    (id expression, name expression))."""
+    _hooks[name] = fn
+
+
+@dataclass(frozen=True)
+class BreakdownItem:
+    """One part of a breakdown: an area (`code`), an alliance or an organisation (`id`), or
+    the records credited to none of them (`id` and `code` None)."""
+
+    id: int | None
+    code: str | None
+    name: str
+    value: object
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str
+    by: str
+    area: object | None  # the area broken down (the user's own when none was asked)
+    total: object
+    items: list[BreakdownItem]
+
+
+def _summable(spec: KpiSpec) -> bool:
+    """A flow summed or counted from its list: its parts add up to the whole."""
+    return spec.fn is None and spec.kind == "flow"
+
+
+def _self_or_path(path: str, field: str) -> str:
+    return f"{path}__{field}" if path else field
+
+
+def _group_expressions(key: str, spec: KpiSpec, ctx: KpiContext, by: str):
+    from django.utils.translation import gettext as _
+
+    attribution = spec.enterprise if by == "enterprise" else spec.alliance
+    paired = by == "alliance" and spec.village is not None and "pairing" in _hooks
+    if callable(attribution):
+        return attribution(ctx)
+    if isinstance(attribution, str):
+        direct = F(_self_or_path(attribution, "pk")), F(_self_or_path(attribution, "name"))
+        if not paired:
+            return direct
+        # A record with no alliance of its own is its village's alliance's.
+        pairing = _hooks["pairing"](spec.village, spec.date, ctx.period)
+        return (
+            Coalesce(direct[0], pairing[0], output_field=BigIntegerField()),
+            Coalesce(direct[1], pairing[1], output_field=CharField()),
+        )
+    if paired:
+        return _hooks["pairing"](spec.village, spec.date, ctx.period)
+    level = _("alliance") if by == "alliance" else _("enterprise")
+    raise ValueError(
+        _("The figure “%(key)s” has no breakdown by %(level)s.") % {"key": key, "level": level}
+    )
+
+
+def _by_group(key: str, spec: KpiSpec, ctx: KpiContext, by: str) -> list[BreakdownItem]:
+    """The figure's records grouped by the alliance or enterprise they are credited to."""
+    from django.utils.translation import gettext as _
+
+    if spec.fn is not None:
+        raise ValueError(
+            _("The figure “%(key)s” is computed from balances; it is broken down by area only.")
+            % {"key": key}
+        )
+    id_expr, name_expr = _group_expressions(key, spec, ctx, by)
+    qs = spec.filtered_records(ctx).annotate(_by_id=id_expr, _by_name=name_expr)
+    fields = ["pk", "_by_id", "_by_name"]
+    if spec.is_amount:
+        qs = qs.annotate(_kpi_amount=spec.amount_expression())
+        fields.append("_kpi_amount")
+    groups: dict[object, list] = {}
+    seen = set()
+    # One row per record (a distinct list may repeat none, but a join could): pk decides.
+    for row in qs.order_by().values_list(*fields):
+        if row[0] in seen:
+            continue
+        seen.add(row[0])
+        group = groups.setdefault(row[1], [row[2], Decimal(0), 0])
+        group[2] += 1
+        if spec.is_amount:
+            group[1] += row[3] or 0
+    items = []
+    for gid, (name, amount, count) in groups.items():
+        if gid is None:
+            continue
+        url = _object_page(by, gid)
+        value = to_money(amount) if spec.is_amount else count
+        items.append(BreakdownItem(id=gid, code=None, name=name or "", value=value, url=url))
+    return items
+
+
+def _object_page(by: str, pk) -> str | None:
+    name = "alliances:alliance_detail" if by == "alliance" else "registry:organization_detail"
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return None
+
+
+def _by_child(spec: KpiSpec, ctx: KpiContext, children) -> list[BreakdownItem]:
+    items = []
+    for child in children:
+        value = spec.value(KpiContext(user=ctx.user, period=ctx.period, area=child))
+        url = spec.url(area_code=child.code, start=ctx.period.start, end=ctx.period.end)
+        items.append(BreakdownItem(id=None, code=child.code, name=child.name, value=value, url=url))
+    return items
+
+
+def breakdown(key: str, *, user, by: str, period: Period | None = None, area=None) -> Breakdown:
+    """Figure `key` split by the next level of areas below `area`, by alliance or by
+    enterprise; ranked by value, largest first. ValueError (a message for the user) for an
+    unknown level or a figure that cannot be split that way; LookupError for an unknown key.
+
+    `area` None is the user's own area (registry's `children` hook: the one area that holds
+    all the user sees). For a flow the items add up to `total`: what no child, alliance or
+    enterprise is credited with is one more item (`id` and `code` None).
+    """
+    from django.utils.translation import gettext as _
+
+    spec = _KPIS.get(key)
+    if spec is None:
+        raise LookupError(key)
+    if by not in LEVELS:
+        raise ValueError(
+            _("Unknown breakdown “%(by)s”: use %(levels)s.")
+            % {"by": by, "levels": ", ".join(LEVELS)}
+        )
+    period = period or Period(None, None)
+    parent, children = _hooks["children"](user, area)
+    ctx = KpiContext(user=user, period=period, area=parent)
+    total = spec.value(ctx)
+    items = _by_child(spec, ctx, children) if by == "child" else _by_group(key, spec, ctx, by)
+    items.sort(key=lambda item: (-_number(item.value), item.name))
+    if _summable(spec):
+        rest = total - sum((item.value for item in items), type(total)(0))
+        if rest:
+            name = _("Not in a child area") if by == "child" else _("Not attributed")
+            items.append(BreakdownItem(id=None, code=None, name=str(name), value=rest))
+    return Breakdown(key=key, by=by, area=parent, total=total, items=items)
+
+
+def _number(value) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return Decimal(0)
+
+
+@dataclass(frozen=True)
+class TrendItem:
+    period: str  # "2025-03", "2025Q1" or "2025"
+    start: datetime.date
+    end: datetime.date
+    value: object
+    url: str | None = None
+
+
+def periods_between(interval: str, start: datetime.date, end: datetime.date):
+    """The months, quarters or years that meet [start, end], each clipped to it."""
+    step = {"month": 1, "quarter": 3, "year": 12}[interval]
+    month = (start.month - 1) // step * step + 1
+    first = datetime.date(start.year, month, 1)
+    while first <= end:
+        index = first.year * 12 + first.month - 1 + step
+        following = datetime.date(index // 12, index % 12 + 1, 1)
+        last = following - datetime.timedelta(days=1)
+        if interval == "month":
+            label = f"{first.year}-{first.month:02d}"
+        elif interval == "quarter":
+            label = f"{first.year}Q{(first.month - 1) // 3 + 1}"
+        else:
+            label = str(first.year)
+        yield label, max(first, start), min(last, end)
+        first = following
+
+
+def default_range(interval: str, today: datetime.date | None = None):
+    """Twelve months, eight quarters or five years, up to today."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    back = {"month": 11, "quarter": 21, "year": 48}[interval]
+    index = today.year * 12 + today.month - 1 - back
+    start = datetime.date(index // 12, index % 12 + 1, 1)
+    if interval == "quarter":
+        start = start.replace(month=(start.month - 1) // 3 * 3 + 1)
+    if interval == "year":
+        start = start.replace(month=1)
+    return start, today
+
+
+def trend(key: str, *, user, interval: str, period: Period, area=None) -> list[TrendItem]:
+    """Figure `key` for each month, quarter or year of `period` (both ends needed), each
+    clipped to the period, so a flow's items add up to the figure over the whole period."""
+    from django.utils.translation import gettext as _
+
+    spec = _KPIS.get(key)
+    if spec is None:
+        raise LookupError(key)
+    if interval not in INTERVALS:
+        raise ValueError(
+            _("Unknown interval “%(interval)s”: use %(intervals)s.")
+            % {"interval": interval, "intervals": ", ".join(INTERVALS)}
+        )
+    parts = list(periods_between(interval, period.start, period.end))
+    if len(parts) > MAX_PERIODS:
+        raise ValueError(_("At most %(max)s periods in one trend.") % {"max": MAX_PERIODS})
+    items = []
+    code = getattr(area, "code", None)
+    for label, start, end in parts:
+        ctx = KpiContext(user=user, period=Period(start, end), area=area)
+        items.append(
+            TrendItem(
+                period=label,
+                start=start,
+                end=end,
+                value=spec.value(ctx),
+                url=spec.url(area_code=code, start=start, end=end),
+            )
+        )
+    return items

@@ -6,10 +6,12 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from tianmu.core.api import InvalidInput, json_value, user_of
+from tianmu.core.kpis import INTERVALS, LEVELS, breakdown, default_range, trend
 from tianmu.core.money import money_str
 from tianmu.core.periods import period_errors
 from tianmu.core.scoping import visible_to
@@ -74,6 +76,94 @@ def kpi_values(request, params: Query[KpiParams]):
     period, area = _period_and_area(user, params)
     values = kpis(user=user, period=period, area=area)
     return {key: json_value(value) for key, value in values.items()}
+
+
+class BreakdownParams(KpiParams):
+    key: str = Field(..., description="A figure key, as in /kpis.")
+    by: str = Field(..., description="child (the next level of areas), alliance or enterprise.")
+
+
+class TrendParams(KpiParams):
+    key: str = Field(..., description="A figure key, as in /kpis.")
+    interval: str = Field("month", description="month, quarter or year.")
+
+
+def _known_key(key: str):
+    spec = kpi_spec(key)
+    if spec is None:
+        raise InvalidInput({"key": [_("No figure named “%(key)s”.") % {"key": key}]})
+    return spec
+
+
+@router.get(
+    "/kpis/breakdown",
+    response=dict[str, Any],
+    summary="One key figure split by child area, alliance or enterprise",
+    description=(
+        "The figure `key` for the area (the user's own when none is given) and period, split "
+        f"by `by` ({', '.join(LEVELS)}), largest first. Areas have a `code`, alliances and "
+        "enterprises an `id`; each item has `name`, `value` and `url` (its records or its "
+        "page). For a flow the items add up to `total`: records credited to no child, alliance "
+        "or enterprise are one item with `code` and `id` null. docs/figures.md#breakdowns."
+    ),
+)
+def kpi_breakdown(request, params: Query[BreakdownParams]):
+    user = user_of(request)
+    _known_key(params.key)
+    period, area = _period_and_area(user, params)
+    try:
+        result = breakdown(params.key, user=user, by=params.by, period=period, area=area)
+    except ValueError as error:
+        raise InvalidInput({"by": [str(error)]}) from None
+    items = []
+    for item in result.items:
+        where = {"code": item.code} if params.by == "child" else {"id": item.id}
+        items.append({**where, "name": item.name, "value": json_value(item.value), "url": item.url})
+    return {
+        "key": params.key,
+        "by": params.by,
+        "area": result.area.code if result.area is not None else None,
+        "total": json_value(result.total),
+        "items": items,
+    }
+
+
+@router.get(
+    "/kpis/trend",
+    response=dict[str, Any],
+    summary="One key figure per month, quarter or year",
+    description=(
+        'The figure `key` for each month ("2025-03"), quarter ("2025Q1") or year '
+        '("2025") meeting [from, to], each clipped to it (default: the last 12 months, 8 '
+        "quarters or 5 years up to today). For a flow the items add up to the figure over "
+        "[from, to]; a stock counts what was active in each period. docs/figures.md#trends."
+    ),
+)
+def kpi_trend(request, params: Query[TrendParams]):
+    user = user_of(request)
+    _known_key(params.key)
+    if params.interval not in INTERVALS:
+        raise InvalidInput(
+            {"interval": [_("Use one of: %(choices)s.") % {"choices": ", ".join(INTERVALS)}]}
+        )
+    period, area = _period_and_area(user, params)
+    end = period.end or timezone.localdate()
+    start = period.start or default_range(params.interval, end)[0]
+    errors = period_errors(start, end)
+    if errors:  # `from` after today, with no `to`
+        raise InvalidInput({field: [str(m) for m in msgs] for field, msgs in errors.items()})
+    period = Period(start, end)
+    try:
+        items = trend(params.key, user=user, interval=params.interval, period=period, area=area)
+    except ValueError as error:
+        raise InvalidInput({"from": [str(error)]}) from None
+    return {
+        "key": params.key,
+        "interval": params.interval,
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "items": [{"period": i.period, "value": json_value(i.value), "url": i.url} for i in items],
+    }
 
 
 class RecordPage(Schema):

@@ -6,4 +6,11 @@ from __future__ import annotations
 from tianmu.core.kpis import register_list_kpi
 from tianmu.events.resources import EVENTS
 
-register_list_kpi("events", link="events:event_list", resource=EVENTS, date="date")
+register_list_kpi(
+    "events",
+    link="events:event_list",
+    resource=EVENTS,
+    date="date",
+    village="village",
+    alliance="alliance",
+)

@@ -38,6 +38,8 @@ register_list_kpi(
     queryset=_loan_rows,
     amount="disbursed_yuan",
     date="applied_on",
+    village="village",
+    enterprise="product__bank",
 )
 
 

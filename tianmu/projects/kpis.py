@@ -22,7 +22,13 @@ from tianmu.projects.resources import PROJECT_VILLAGES, PROJECTS
 
 # The project list's rows carry their sales within the list's `from`/`to` (PROJECTS.annotate).
 register_list_kpi(
-    "projects", link="projects:project_list", resource=PROJECTS, stock=True, date="start"
+    "projects",
+    link="projects:project_list",
+    resource=PROJECTS,
+    stock=True,
+    date="start",
+    village="village",
+    alliance="alliance",
 )
 register_list_kpi(
     "project_sales_yuan",
@@ -30,6 +36,8 @@ register_list_kpi(
     resource=PROJECTS,
     amount=F("_sales_d") + F("_sales_o"),
     date="start",
+    village="village",
+    alliance="alliance",
 )
 register_list_kpi(
     "villages_driven",
@@ -38,4 +46,6 @@ register_list_kpi(
     params={"driven": "true"},
     stock=True,
     date="joined",
+    village="village",
+    alliance="project__alliance",
 )

@@ -7,7 +7,8 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        from tianmu.core.kpis import register_area_lookup
-        from tianmu.registry.selectors import area_from_code
+        from tianmu.core.kpis import register_area_lookup, register_breakdown_hook
+        from tianmu.registry.selectors import area_from_code, child_areas
 
         register_area_lookup(area_from_code)  # core's figures look areas up by code through it
+        register_breakdown_hook("children", child_areas)  # and break them down by child area

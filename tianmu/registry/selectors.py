@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
+from tianmu.core.scoping import visible_to
 from tianmu.registry.models import Area, normalize_division_code
 
 
@@ -13,3 +16,30 @@ def area_from_code(value: str) -> Area | None:
     if area is None and value.isdigit() and len(value) < 12 and len(value) not in (2, 4, 6, 9):
         area = Area.objects.filter(pk=int(value)).first()
     return area
+
+
+def home_area(user):
+    """The one area that holds all `user` sees: from the top of the visible tree, down while
+    there is a single visible child (a county admin's county, a town officer's town). None
+    when the user sees several separate trees."""
+    visible = visible_to(user, Area)
+    roots = list(visible.filter(Q(parent__isnull=True) | ~Q(parent__in=visible))[:2])
+    if len(roots) != 1:
+        return None
+    area = roots[0]
+    while True:
+        below = list(visible.filter(parent=area).order_by("code")[:2])
+        if len(below) != 1:
+            return area
+        area = below[0]
+
+
+def child_areas(user, area) -> tuple[Area | None, list[Area]]:
+    """`area` (the user's home area when None) and its children the user may see, by code."""
+    parent = area if area is not None else home_area(user)
+    visible = visible_to(user, Area)
+    if parent is None:
+        children = visible.filter(Q(parent__isnull=True) | ~Q(parent__in=visible))
+    else:
+        children = visible.filter(parent=parent)
+    return parent, list(children.order_by("code"))
