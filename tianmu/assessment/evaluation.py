@@ -27,16 +27,20 @@ def year_period(year: int) -> Period:
 
 
 def evaluable(key: str, subject_type: str) -> bool:
-    """Whether figure `key` has a breakdown at the subject type's level."""
-    breakdown = getattr(kpis, "breakdown", None)
-    if breakdown is None or kpis.kpi_spec(key) is None:
-        return kpis.kpi_spec(key) is not None
-    try:
-        # Nobody's scope: no rows to count, only the question whether the level exists.
-        breakdown(key, user=None, by=BREAKDOWN_LEVEL[subject_type], period=year_period(2000))
-    except ValueError:
+    """Whether figure `key` has a breakdown at the subject type's level — the rule of
+    `tianmu.core.kpis.breakdown`: every figure splits by child area; a list figure by alliance
+    when it names its records' alliance or village, by enterprise when it names their
+    enterprise; a computed balance (loans outstanding, PAR30) by area only."""
+    spec = kpis.kpi_spec(key)
+    if spec is None:
         return False
-    return True
+    if subject_type == SubjectType.TOWN:
+        return True
+    if spec.fn is not None:
+        return False
+    if subject_type == SubjectType.ENTERPRISE:
+        return spec.enterprise is not None
+    return spec.alliance is not None or spec.village is not None
 
 
 @dataclass

@@ -15,7 +15,11 @@ def _num(value):
 def frozen_results(scheme, year: int, inputs: Inputs) -> dict:
     parts = [Part.from_dict(p) for p in scheme.indicators]
     grades = grades_from(scheme.grades)
-    subjects = [(s.type, s.id, s.name) for s in inputs.subjects]
+    # A subject type none of whose figures has a breakdown at its level is left out: it
+    # would score nothing out of nothing.
+    subjects = [
+        (s.type, s.id, s.name) for s in inputs.subjects if inputs.values.get((s.type, s.id))
+    ]
     scored = score_all(subjects, inputs.values, parts, grades)
     period = year_period(year)
     items = []
