@@ -20,10 +20,10 @@ from tianmu.core.demo import DemoContext, register_demo_step
 SCHEME_NAME = "天目共富联盟年度成效评价"
 #: (figure, weight, target): purchases and jobs weigh most, as the article's figures do.
 PARTS = [
-    ("purchase_income_yuan", 30, 300000),
+    ("purchase_income_yuan", 30, 500000),
     ("rural_jobs", 25, 300),
-    ("low_income_jobs", 15, 30),
-    ("loans_disbursed_yuan", 20, 5000000),
+    ("low_income_jobs", 15, 60),
+    ("loans_disbursed_yuan", 20, 12000000),
     ("events", 10, 3),
 ]
 
