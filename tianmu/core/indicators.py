@@ -74,25 +74,11 @@ class Indicator:
     owner: str
     frequency: str
 
-    @property
-    def unit_label(self) -> str:
-        return Unit(self.unit).label
-
-    @property
-    def kind_label(self) -> str:
-        return Kind(self.kind).label
-
-    @property
-    def owner_label(self) -> str:
-        return Owner(self.owner).label
-
-    @property
-    def frequency_label(self) -> str:
-        return Frequency(self.frequency).label
-
-    @property
-    def source_label(self) -> str:
-        return SOURCES.get(self.source, self.source)
+    unit_label = property(lambda self: Unit(self.unit).label)
+    kind_label = property(lambda self: Kind(self.kind).label)
+    owner_label = property(lambda self: Owner(self.owner).label)
+    frequency_label = property(lambda self: Frequency(self.frequency).label)
+    source_label = property(lambda self: SOURCES.get(self.source, self.source))
 
 
 def _entry(key, name, definition, unit, kind, source, owner, frequency) -> Indicator:
