@@ -11,6 +11,13 @@ from tianmu.assessment.scoring import DEFAULT_GRADES
 from tianmu.core.indicators import indicator_choices
 from tianmu.core.scoping import editable_by
 
+#: The default grades' names in the user's language, for the form's first value.
+GRADE_NAMES = {
+    "优秀": _("Excellent"),
+    "良好": _("Good"),
+    "合格": _("Pass"),
+    "不合格": _("Fail"),
+}
 #: Indicator rows on the scheme form (a scheme rarely weighs more figures than this).
 ROWS = 8
 
@@ -71,13 +78,15 @@ class SchemeForm(forms.Form):
     grades = forms.CharField(
         label=_("Grades"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        initial="\n".join(f"{g['grade']} {g['min_score']}" for g in DEFAULT_GRADES),
-        help_text=_("One grade a line: its name and its minimum score, e.g. “优秀 90”."),
+        help_text=_("One grade a line: its name and its minimum score, e.g. “Excellent 90”."),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = _programs(user)
+        self.fields["grades"].initial = "\n".join(
+            f"{GRADE_NAMES[g['grade']]} {g['min_score']}" for g in DEFAULT_GRADES
+        )
         choices = [("", "—"), *indicator_choices()]
         for i in range(ROWS):
             self.fields[f"indicator_{i}"] = forms.ChoiceField(

@@ -34,11 +34,11 @@ class Kind(models.TextChoices):
 class Owner(models.TextChoices):
     """The office that answers for a figure's records."""
 
-    UFWD = "ufwd", _("District United Front Work Department (区委统战部)")
-    FIC = "fic", _("District Federation of Industry and Commerce (区工商联)")
-    AGRICULTURE = "agriculture", _("District Agriculture and Rural Affairs Bureau (区农业农村局)")
-    HRSS = "hrss", _("District Human Resources and Social Security Bureau (区人力社保局)")
-    BANKS = "banks", _("Partner banks (合作银行)")
+    UFWD = "ufwd", _("District United Front Work Department")
+    FIC = "fic", _("District Federation of Industry and Commerce")
+    AGRICULTURE = "agriculture", _("District Agriculture and Rural Affairs Bureau")
+    HRSS = "hrss", _("District Human Resources and Social Security Bureau")
+    BANKS = "banks", _("Partner banks")
 
 
 class Frequency(models.TextChoices):
@@ -52,11 +52,11 @@ class Frequency(models.TextChoices):
 SOURCES = {
     "alliances": _("Alliances"),
     "projects": _("Projects"),
-    "commerce": _("Common-prosperity purchases (共富购)"),
+    "commerce": _("Common-prosperity purchases"),
     "employment": _("Employment"),
-    "loans": _("Common-prosperity loans (共富贷)"),
+    "loans": _("Common-prosperity loans"),
     "events": _("Village–enterprise events"),
-    "registry": _("Village collective income (三资 ledgers)"),
+    "registry": _("Village collective income (asset ledgers)"),
 }
 
 
@@ -172,8 +172,9 @@ _ENTRIES = [
         "purchase_income_yuan",
         _("Village income from purchases (confirmed)"),
         _(
-            "Sum of the 共富购 payments dated in the period that the selling village collective "
-            "confirmed it received (a confirmed correction replaces the payment it corrects)."
+            "Sum of the common-prosperity purchase payments dated in the period that the selling "
+            "village collective confirmed it received (a confirmed correction replaces the payment "
+            "it corrects)."
         ),
         Unit.YUAN,
         Kind.FLOW,
@@ -185,8 +186,9 @@ _ENTRIES = [
         "purchase_income_reported_yuan",
         _("Purchases reported, awaiting confirmation"),
         _(
-            "Sum of the 共富购 payments dated in the period that an enterprise reported and "
-            "the village has not confirmed yet; never added to the confirmed figure."
+            "Sum of the common-prosperity purchase payments dated in the period that an "
+            "enterprise reported and the village has not confirmed yet; never added to the "
+            "confirmed figure."
         ),
         Unit.YUAN,
         Kind.FLOW,
@@ -267,8 +269,8 @@ _ENTRIES = [
         "operating_income_growth_yuan",
         _("Growth of village operating income"),
         _(
-            "Sum over the villages of their operating income (经营性收入) for the years in the "
-            "period less that of the year before, as the 三资 ledgers report it."
+            "Sum over the villages of their operating income for the years in the period less "
+            "that of the year before, as the collectives' asset ledgers report it."
         ),
         Unit.YUAN,
         Kind.FLOW,
