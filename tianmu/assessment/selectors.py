@@ -35,6 +35,13 @@ def status_of(key: str, value, thresholds) -> str | None:
     return None
 
 
+def figure_statuses(user, values: dict, program=None) -> dict[str, str | None]:
+    """`status_of` for each figure of `values` ({key: value}, as `kpis()` gives them) by the
+    thresholds the user sees (of `program`, when given): what the cockpit colours cards by."""
+    thresholds = list(thresholds_visible(user, program).order_by("program__start", "pk"))
+    return {key: status_of(key, value, thresholds) for key, value in values.items()}
+
+
 def thresholds_visible(user, program=None):
     qs = visible_to(user, IndicatorThreshold).select_related("program")
     return qs.filter(program=program) if program is not None else qs
