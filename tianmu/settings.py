@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "tianmu.loans",
     "tianmu.events",
     "tianmu.impact",
+    "tianmu.assessment",
     "tianmu.dashboard",
     "tianmu.matching",
     "tianmu.exchange",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("employment/", include("tianmu.employment.urls")),
     path("loans/", include("tianmu.loans.urls")),
     path("events/", include("tianmu.events.urls")),
+    path("assessment/", include("tianmu.assessment.urls")),
     path("matching/", include("tianmu.matching.urls")),
     path("impact/", include("tianmu.impact.urls")),
     path("changes/", include("tianmu.core.urls_changes")),

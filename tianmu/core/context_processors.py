@@ -53,8 +53,10 @@ NAV = [
         ],
     ),
     (
-        _("Income and impact"),
+        _("Results"),
         [
+            ("assessment:indicator_list", _("Indicators"), ALL),
+            ("assessment:scheme_list", _("Assessment"), STAFF | {Role.TOWN}),
             ("impact:status", _("Income status"), STAFF | {Role.TOWN}),
             ("impact:villageincome_list", _("Income growth"), STAFF | {Role.TOWN}),
             ("impact:impact", _("Effect on village income"), STAFF | {Role.TOWN}),

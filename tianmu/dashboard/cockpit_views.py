@@ -13,11 +13,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tianmu.assessment.selectors import figure_statuses, status_of, thresholds_visible
+from tianmu.core.indicators import Unit, indicator_name, unit_of
 from tianmu.core.kpis import LEVELS, by_village, kpi_keys, kpi_spec, kpi_url
 from tianmu.core.roles import Role
 from tianmu.core.scoping import scope_for, visible_to
 from tianmu.dashboard import cockpit
-from tianmu.dashboard.views import KPI_LABELS, show_figure
+from tianmu.dashboard.views import show_figure
 from tianmu.registry.models import Area
 from tianmu.registry.selectors import area_from_code, child_areas
 
@@ -83,8 +85,12 @@ def cockpit_page(request):
     code = getattr(area, "code", None)
 
     cards = cockpit.figure_cards(user, period, area)
+    statuses = figure_statuses(user, {c["key"]: c["value"] for c in cards})
     for card in cards:
-        card["label"] = KPI_LABELS.get(card["key"], card["key"])
+        card["label"] = indicator_name(card["key"])
+        unit = unit_of(card["key"])  # money and ratios carry theirs (¥, %)
+        card["unit"] = Unit(unit).label if unit in (Unit.COUNT, Unit.PEOPLE) else ""
+        card["status"] = statuses.get(card["key"])
         card["shown"] = show_figure(card["key"], card["value"])
         card["shown_previous"] = show_figure(card["key"], card["previous"])
         card["select"] = _query(request, figure=card["key"], by=by)
@@ -121,7 +127,7 @@ def cockpit_page(request):
         "labels": [r["name"] for r in rows],
         "values": [r["value"] for r in rows],
         "urls": [r["drill"] or r["url"] for r in rows],
-        "name": str(KPI_LABELS.get(key, key)),
+        "name": indicator_name(key),
     }
     lines = cockpit.figure_trend(user, key, period, area)
     line = {
@@ -138,7 +144,9 @@ def cockpit_page(request):
     values = {}
     if colour != "paired":
         values = by_village(colour, user=user, period=period.current, area=area)
+    thresholds = [t for t in thresholds_visible(user) if t.indicator == colour]
     for point in points:
+        point["status"] = None
         if colour == "paired":
             point["value"] = 1 if point["paired"] else 0
             point["url"] = reverse("registry:village_detail", args=[point["id"]])
@@ -147,11 +155,19 @@ def cockpit_page(request):
             point["url"] = kpi_url(
                 colour, area_code=point["code"], start=period.current.start, end=period.current.end
             )
+            point["status"] = status_of(colour, point["value"], thresholds)
     map_data = {
         "points": points,
         "mode": colour,
-        "labels": {"paired": _("Paired"), "unpaired": _("Not paired")},
-        "name": str(KPI_LABELS.get(colour, _("Paired"))),
+        "labels": {
+            "paired": _("Paired"),
+            "unpaired": _("Not paired"),
+            "alert": _("Below the alert threshold"),
+            "normal": _("Between the thresholds"),
+            "excellent": _("At or above the excellence threshold"),
+        },
+        "by_status": bool(thresholds),
+        "name": indicator_name(colour) if colour != "paired" else _("Paired"),
     }
     context = {
         "area": area,
@@ -161,7 +177,7 @@ def cockpit_page(request):
         "period_choices": cockpit.period_choices(),
         "cards": cards,
         "key": key,
-        "key_label": KPI_LABELS.get(key, key),
+        "key_label": indicator_name(key),
         "key_url": kpi_url(key, area_code=code, start=period.current.start, end=period.current.end),
         "by": by,
         "levels": [(level, LEVEL_LABELS[level], _query(request, by=level)) for level in LEVELS],
@@ -173,7 +189,7 @@ def cockpit_page(request):
         "line": line,
         "map": map_data,
         "colour": colour,
-        "colour_choices": [(k, KPI_LABELS.get(k, k)) for k in kpi_keys() if by_village_able(k)],
+        "colour_choices": [(k, indicator_name(k)) for k in kpi_keys() if by_village_able(k)],
         "mapped": len(points),
     }
     return render(request, "dashboard/cockpit.html", context)

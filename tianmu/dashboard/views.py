@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tianmu.accounts.demo_logins import demo_logins
 from tianmu.alliances.models import Alliance, DateRangeMixin, Pairing
+from tianmu.core.indicators import Unit, indicator_name, unit_of
 from tianmu.core.money import format_yuan
 from tianmu.core.periods import period_errors
 from tianmu.core.scoping import visible_to
@@ -28,36 +29,14 @@ from tianmu.dashboard.selectors import (
 from tianmu.registry.models import Organization, Village
 from tianmu.registry.selectors import area_from_code
 
-#: Labels of the figures other modules register; a figure without one shows its key.
-KPI_LABELS = {
-    "alliances": _("Alliances with an active pairing"),
-    "core_enterprises": _("Core enterprises"),
-    "enterprises": _("Enterprises in alliances"),
-    "villages_paired": _("Villages paired"),
-    "projects": _("Common-prosperity projects"),
-    "project_sales_yuan": _("Project sales"),
-    "villages_driven": _("Neighbouring villages joined"),
-    "purchase_income_yuan": _("Village income from purchases (confirmed)"),
-    "purchase_income_reported_yuan": _("Purchases reported, awaiting confirmation"),
-    "rural_jobs": _("Villagers employed"),
-    "low_income_jobs": _("of them from low-income households"),
-    "loans_disbursed_yuan": _("Loans disbursed"),
-    "loans_outstanding_yuan": _("Loans outstanding"),
-    "par30": _("Loans overdue 30+ days (PAR30)"),
-    "events": _("Village–enterprise events"),
-    "alliances_active_after_term": _("Alliances still active after their pairing ended"),
-    "operating_income_growth_yuan": _("Growth of villages' operating income"),
-}
-#: Figures that are ratios (shown as percentages); amounts are the keys ending in `_yuan`.
-RATIO_KPIS = {"par30"}
-
 
 def show_figure(key: str, value):
     """A figure as the home page shows it: amounts with their unit, ratios as percentages."""
     try:
-        if key.endswith("_yuan"):
+        unit = unit_of(key)
+        if unit == Unit.YUAN or key.endswith("_yuan"):
             return format_yuan(value)
-        if key in RATIO_KPIS:
+        if unit == Unit.RATIO:
             return f"{Decimal(str(value)) * 100:.1f}%"
     except (ArithmeticError, ValueError, TypeError):
         pass  # an unexpected shape: show it as it came
@@ -103,7 +82,7 @@ def home(request):
     figures = [
         {
             "key": key,
-            "label": KPI_LABELS.get(key, key),
+            "label": indicator_name(key),
             "value": show_figure(key, values[key]),
             "url": kpi_url(key, area_code=area_code, start=period.start, end=period.end),
         }
@@ -181,7 +160,7 @@ def public(request):
     if county is not None:
         values = public_kpis(county=county)
         figures = [
-            {"key": key, "label": KPI_LABELS.get(key, key), "value": show_figure(key, values[key])}
+            {"key": key, "label": indicator_name(key), "value": show_figure(key, values[key])}
             for key in kpi_keys()
         ]
     status = 404 if code and county is None else 200

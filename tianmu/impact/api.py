@@ -24,7 +24,7 @@ from tianmu.impact.services import income_rules_save
 router = Router(tags=["impact"])
 
 
-class VillageOut(Schema):
+class ImpactVillageOut(Schema):
     id: int
     name: str
     code: str
@@ -37,7 +37,7 @@ class GroupOut(Schema):
 
 
 class ImpactRowOut(Schema):
-    village: VillageOut
+    village: ImpactVillageOut
     code: str
     paired: bool
     before: str
@@ -120,7 +120,7 @@ class LedgerLinksOut(Schema):
 
 
 class LedgerItemOut(Schema):
-    village: VillageOut
+    village: ImpactVillageOut
     receipts_yuan: str
     purchase_yuan: str
     project_sales_yuan: str
@@ -164,7 +164,7 @@ def ledger(request, params: Query[LedgerParams]):
 
 
 class StatusItemOut(Schema):
-    village: VillageOut
+    village: ImpactVillageOut
     year: int
     operating_yuan: str | None
     previous_operating_yuan: str | None

@@ -171,6 +171,8 @@ DETAIL_OBJECTS = {
     "/kpis/{}/records": "kpi",
     "/imports/{}": "import_job",
     "/imports/{}/errors": "import_job",  # a figure's records, paged: the events figure
+    "/assessment-schemes/{}": "scheme",
+    "/assessments/{}": "assessment",
 }
 
 
@@ -326,6 +328,30 @@ def add_chain(w, i: int, children: int) -> SimpleNamespace:
             Proposal.objects.create(
                 run=run, village=v, score=1.0, members={}, current_alliance=c.alliance
             )
+    from tianmu.assessment.models import Assessment, AssessmentScheme
+
+    c.scheme = AssessmentScheme.objects.create(
+        program=c.program,
+        name=f"链{i}考核",
+        indicators=[{"indicator": "events", "weight": 100, "target": 10, "rule": "proportional"}],
+    )
+    parts = [
+        {
+            "indicator": "events",
+            "value": 1,
+            "target": 10,
+            "weight": "100.00",
+            "points": "10.00",
+            "applicable": True,
+            "link": None,
+        }
+    ]
+    items = [{"subject": {"type": "alliance", "id": j, "name": f"链{i}联盟{j}"}, "score": "10.00",
+              "grade": "不合格", "rank": 1, "parts": parts} for j in range(n)]  # fmt: skip
+    c.assessment = Assessment.objects.create(
+        scheme=c.scheme, year=2024, made_at=datetime.datetime(2025, 1, 2, tzinfo=datetime.UTC),
+        made_by=w.users[WHO], results={"items": items},
+    )  # fmt: skip
     from tianmu.exchange.models import ImportJob
 
     errors = [{"row": i + 2, "column": "x", "message": "bad"} for i in range(n)]

@@ -183,3 +183,10 @@ def test_the_api_shapes_and_its_refusals(world):
             assert list(r.json()["errors"]) == [field], (path, params, r.json())
     r = api("admin", "get", "/kpis/breakdown", {"key": "par30", "by": "alliance"}, lang="zh-hans")
     assert "par30" in r.json()["errors"]["by"][0]
+
+
+def test_the_catalogue_and_the_registry_agree_on_stock_and_flow():
+    """What the cockpit and the breakdown add up (flows) is what the 口径表 calls a flow."""
+    from tianmu.core.indicators import indicator
+
+    assert {k: indicator(k).kind for k in kpi_keys()} == {k: kpi_spec(k).kind for k in kpi_keys()}

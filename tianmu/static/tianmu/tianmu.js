@@ -84,11 +84,17 @@
             type: "scatter",
             symbolSize: 12,
             data: data.points.map(function (p) {
-              return { name: p.name, url: p.url, value: [p.lon, p.lat, p.value] };
+              var status = { alert: 0, normal: 1, excellent: 2 }[p.status];
+              return { name: p.name, url: p.url, value: [p.lon, p.lat, p.value, status === undefined ? 1 : status] };
             }),
           }],
         };
-        if (paired) {
+        if (data.by_status) {  // coloured by the programme's thresholds for the figure
+          option.visualMap = { type: "piecewise", dimension: 3, orient: "horizontal", bottom: 0, left: "center",
+            pieces: [{ value: 0, label: data.labels.alert, color: "#dc3545" },
+                     { value: 1, label: data.labels.normal, color: "#adb5bd" },
+                     { value: 2, label: data.labels.excellent, color: "#198754" }] };
+        } else if (paired) {
           option.visualMap = { type: "piecewise", dimension: 2, orient: "horizontal", bottom: 0, left: "center",
             pieces: [{ value: 1, label: data.labels.paired, color: "#198754" },
                      { value: 0, label: data.labels.unpaired, color: "#adb5bd" }] };
@@ -102,6 +108,12 @@
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
+
+  // A select that shows what it selects at once (a year picker): <select data-autosubmit>.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.matches && el.matches("select[data-autosubmit]") && el.form) el.form.requestSubmit();
+  });
 
   // Forms that end, write off or delete something ask first: <form data-confirm="…">.
   // Cancelling sends nothing, so nothing changes. (htmx forms use hx-confirm instead.)
