@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -138,6 +139,7 @@ INSTALLED_APPS = [
     "tianmu.dashboard",
     "tianmu.matching",
     "tianmu.exchange",
+    "tianmu.reports",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +298,18 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
+# Celery beat keeps the monthly brief on the 1st of each month and the quarterly ledger on
+# the 1st of each quarter, for every county that runs a programme (tianmu/reports/tasks.py).
+CELERY_BEAT_SCHEDULE = {
+    "reports-monthly-brief": {
+        "task": "reports.monthly",
+        "schedule": crontab(minute=30, hour=6, day_of_month=1),
+    },
+    "reports-quarterly-ledger": {
+        "task": "reports.ledger",
+        "schedule": crontab(minute=45, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+}
 
 TIANMU_PAGE_SIZE = 25
 TIANMU_API_MAX_LIMIT = 1000

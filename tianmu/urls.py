@@ -23,6 +23,7 @@ urlpatterns = [
     path("changes/", include("tianmu.core.urls_changes")),
     path("forms/", include("tianmu.core.urls_forms")),
     path("exchange/", include("tianmu.exchange.urls")),
+    path("reports/", include("tianmu.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

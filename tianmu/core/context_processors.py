@@ -61,6 +61,7 @@ NAV = [
             ("impact:villageincome_list", _("Income growth"), STAFF | {Role.TOWN}),
             ("impact:impact", _("Effect on village income"), STAFF | {Role.TOWN}),
             ("impact:ledger", _("Ledger check"), STAFF | {Role.TOWN}),
+            ("reports:report_page", _("Reports"), STAFF | {Role.TOWN}),
         ],
     ),
     (

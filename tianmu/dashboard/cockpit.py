@@ -201,3 +201,45 @@ def village_points(user, area, on: datetime.date) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def results_summary(user, area) -> dict:
+    """The programme of the area (its newest one the user sees): the effect on villages'
+    operating income and the latest published assessment's alliances, top and bottom."""
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    from tianmu.alliances.models import Program
+    from tianmu.assessment.choices import AssessmentStatus
+    from tianmu.assessment.models import Assessment
+    from tianmu.impact.selectors import impact_estimate
+
+    programs = visible_to(user, Program)
+    if area is not None:
+        chain = [area.pk, *area.ancestor_ids()]
+        programs = programs.filter(county_id__in=chain)
+    program = programs.order_by("-start", "-pk").first()
+    if program is None:
+        return {}
+    summary: dict = {"program": program}
+    try:
+        effect = impact_estimate(user=user, program=program, metric="operating_income", area=area)
+        summary["impact"] = effect["sentence"]
+    except ValidationError as error:
+        summary["impact_error"] = " ".join(error.messages)
+    summary["impact_url"] = reverse("impact:impact") + f"?program={program.pk}"
+    published = (
+        visible_to(user, Assessment)
+        .filter(scheme__program=program, status=AssessmentStatus.PUBLISHED)
+        .order_by("-year", "-version")
+        .first()
+    )
+    if published is not None:
+        alliances = [
+            i for i in published.results.get("items", []) if i["subject"]["type"] == "alliance"
+        ]
+        summary["assessment"] = published
+        summary["assessment_url"] = reverse("assessment:assessment_detail", args=[published.pk])
+        summary["top"] = alliances[:3]
+        summary["bottom"] = list(reversed(alliances[3:][-3:]))
+    return summary

@@ -191,6 +191,7 @@ def cockpit_page(request):
         "colour": colour,
         "colour_choices": [(k, indicator_name(k)) for k in kpi_keys() if by_village_able(k)],
         "mapped": len(points),
+        "results": cockpit.results_summary(user, area),
     }
     return render(request, "dashboard/cockpit.html", context)
 

@@ -170,6 +170,7 @@ DETAIL_OBJECTS = {
     "/matching/runs/{}/instance": "run",
     "/kpis/{}/records": "kpi",
     "/imports/{}": "import_job",
+    "/reports/{}": "report",  # the monthly brief of the last whole month
     "/imports/{}/errors": "import_job",  # a figure's records, paged: the events figure
     "/assessment-schemes/{}": "scheme",
     "/assessments/{}": "assessment",
@@ -313,6 +314,7 @@ def add_chain(w, i: int, children: int) -> SimpleNamespace:
         c.event = c.event or event
 
     c.kpi = SimpleNamespace(pk="events")  # the figure whose records the chain's events are
+    c.report = SimpleNamespace(pk="monthly")
     c.run = None
     for _ in range(n):
         run = MatchingRun.objects.create(
