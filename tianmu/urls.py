@@ -19,6 +19,7 @@ urlpatterns = [
     path("events/", include("tianmu.events.urls")),
     path("matching/", include("tianmu.matching.urls")),
     path("changes/", include("tianmu.core.urls_changes")),
+    path("period-locks/", include("tianmu.core.urls_periodlocks")),
     path("forms/", include("tianmu.core.urls_forms")),
     path("exchange/", include("tianmu.exchange.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -54,7 +54,10 @@ NAV = [
     ),
     (
         _("Administration"),
-        [("accounts:user_list", _("Users"), {Role.SUPERUSER, Role.ADMIN})],
+        [
+            ("accounts:user_list", _("Users"), {Role.SUPERUSER, Role.ADMIN}),
+            ("periodlocks:periodlock_list", _("Period locks"), STAFF | {Role.TOWN}),
+        ],
     ),
     (
         _("Audit"),

@@ -50,7 +50,7 @@ def trade(world):
 @pytest.fixture
 def locked(world):
     with acting_as(username="test-setup"):
-        PeriodLock.objects.create(county=world.county, month=D(2024, 7, 1))
+        PeriodLock.objects.create(area=world.county, month=D(2024, 7, 1))
         world.event = EventFactory(title="七月活动", village=world.v1a, date=D(2024, 7, 9))
         world.june = EventFactory(title="六月活动", village=world.v1a, date=D(2024, 6, 9))
     return world
