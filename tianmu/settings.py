@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "tianmu.dashboard",
     "tianmu.matching",
     "tianmu.exchange",
+    "tianmu.inbox",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("period-locks/", include("tianmu.core.urls_periodlocks")),
     path("forms/", include("tianmu.core.urls_forms")),
     path("exchange/", include("tianmu.exchange.urls")),
+    path("inbox/", include("tianmu.inbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -325,6 +325,11 @@ def add_chain(w, i: int, children: int) -> SimpleNamespace:
             Proposal.objects.create(
                 run=run, village=v, score=1.0, members={}, current_alliance=c.alliance
             )
+    # A lock of an old month of the chain's town (nothing the chain wrote is in it); the
+    # failed import below is also an item of the admin's inbox.
+    from tianmu.core.periodlocks import PeriodLock
+
+    PeriodLock.objects.create(area=c.town, month=D(2010, 1, 1), reason=f"链{i}")
     from tianmu.exchange.models import ImportJob
 
     errors = [{"row": i + 2, "column": "x", "message": "bad"} for i in range(n)]
