@@ -297,9 +297,7 @@ def _lock_scope_error(user, area) -> str | None:
     if not inside:
         return _("%(area)s is not in your area.") % {"area": area}
     if area.level not in LOCKABLE_LEVELS:
-        return _("A month is locked for a county or a town; %(area)s is neither.") % {
-            "area": area
-        }
+        return _("A month is locked for a county or a town; %(area)s is neither.") % {"area": area}
     return None
 
 
@@ -333,9 +331,7 @@ def period_lock(*, user, area, month: datetime.date, reason: str = "") -> Period
                 % {"month": f"{month:%Y-%m}", "area": held.area}
             }
         )
-    lock = PeriodLock(
-        area=area, month=month, reason=(reason or "").strip()[:200], locked_by=user
-    )
+    lock = PeriodLock(area=area, month=month, reason=(reason or "").strip()[:200], locked_by=user)
     return object_save(user=user, instance=lock)
 
 

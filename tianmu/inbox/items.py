@@ -19,7 +19,9 @@ import datetime
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tianmu.commerce import services as commerce
 from tianmu.commerce.models import Delivery, OrderDelivery, Payment
@@ -76,14 +78,19 @@ register_inbox_source(
     InboxSource(
         kind="confirm_delivery",
         pending=lambda user: _awaiting(
-            user, Delivery, enterprise="agreement__enterprise", village="agreement__village",
+            user,
+            Delivery,
+            enterprise="agreement__enterprise",
+            village="agreement__village",
             related=("line", "agreement__enterprise", "agreement__village__area"),
         ),  # fmt: skip
         item=lambda d: _confirm_item(
-            "confirm_delivery", d,
+            "confirm_delivery",
+            d,
             title=_("Confirm a delivery: %(record)s") % {"record": d},
             url=reverse("commerce:agreement_detail", args=[d.agreement_id]),
-            enterprise=d.agreement.enterprise, village=d.agreement.village,
+            enterprise=d.agreement.enterprise,
+            village=d.agreement.village,
             action=_act_url("confirm_delivery", d.pk),
         ),  # fmt: skip
         act=lambda user, obj: commerce.delivery_confirm(user=user, delivery=obj),
@@ -93,14 +100,19 @@ register_inbox_source(
     InboxSource(
         kind="confirm_order_delivery",
         pending=lambda user: _awaiting(
-            user, OrderDelivery, enterprise="order__enterprise", village="order__village",
+            user,
+            OrderDelivery,
+            enterprise="order__enterprise",
+            village="order__village",
             related=("order__enterprise", "order__village__area"),
         ),  # fmt: skip
         item=lambda d: _confirm_item(
-            "confirm_order_delivery", d,
+            "confirm_order_delivery",
+            d,
             title=_("Confirm a delivery: %(record)s") % {"record": d},
             url=reverse("commerce:purchaseorder_detail", args=[d.order_id]),
-            enterprise=d.order.enterprise, village=d.order.village,
+            enterprise=d.order.enterprise,
+            village=d.order.village,
             action=_act_url("confirm_order_delivery", d.pk),
         ),  # fmt: skip
         act=lambda user, obj: commerce.order_delivery_confirm(user=user, delivery=obj),
@@ -110,14 +122,19 @@ register_inbox_source(
     InboxSource(
         kind="confirm_payment",
         pending=lambda user: _awaiting(
-            user, Payment, enterprise="order__enterprise", village="order__village",
+            user,
+            Payment,
+            enterprise="order__enterprise",
+            village="order__village",
             related=("order__enterprise", "order__village__area"),
         ),  # fmt: skip
         item=lambda p: _confirm_item(
-            "confirm_payment", p,
+            "confirm_payment",
+            p,
             title=_("Confirm a payment: %(record)s on %(date)s") % {"record": p, "date": p.date},
             url=reverse("commerce:purchaseorder_detail", args=[p.order_id]),
-            enterprise=p.order.enterprise, village=p.order.village,
+            enterprise=p.order.enterprise,
+            village=p.order.village,
             action=_act_url("confirm_payment", p.pk),
         ),  # fmt: skip
         act=lambda user, obj: commerce.payment_confirm(user=user, payment=obj),
@@ -127,16 +144,20 @@ register_inbox_source(
     InboxSource(
         kind="confirm_placement",
         pending=lambda user: _awaiting(
-            user, Placement, enterprise="position__workshop__enterprise",
+            user,
+            Placement,
+            enterprise="position__workshop__enterprise",
             village="person__village",
             related=("person__village__area", "position__workshop__enterprise"),
         ),  # fmt: skip
         item=lambda p: _confirm_item(
-            "confirm_placement", p,
+            "confirm_placement",
+            p,
             title=_("Confirm a placement: %(record)s from %(start)s")
             % {"record": p, "start": p.start},
             url=reverse("employment:placement_detail", args=[p.pk]),
-            enterprise=p.position.workshop.enterprise, village=p.person.village,
+            enterprise=p.position.workshop.enterprise,
+            village=p.person.village,
             action=_act_url("confirm_placement", p.pk),
         ),  # fmt: skip
         act=lambda user, obj: record_confirm(user=user, obj=obj),
@@ -198,16 +219,15 @@ def _import_item(job: ImportJob) -> InboxItem:
     return InboxItem(
         kind="import_failed",
         title=_("Import with errors: %(register)s · %(file)s")
-        % {"register": imp.title() if imp else job.resource, "file": job.filename},
+        % {"register": capfirst(imp.title()) if imp else job.resource, "file": job.filename},
         url=reverse("exchange:import_detail", args=[job.pk]),
         since=timezone.localdate(job.finished_at or job.created_at),
-        detail=_("%(count)s errors") % {"count": len(job.errors)},
+        detail=ngettext("%(count)s error", "%(count)s errors", len(job.errors))
+        % {"count": len(job.errors)},
     )
 
 
-register_inbox_source(
-    InboxSource(kind="import_failed", pending=_failed_imports, item=_import_item)
-)
+register_inbox_source(InboxSource(kind="import_failed", pending=_failed_imports, item=_import_item))
 
 
 def _applications(user):

@@ -130,7 +130,8 @@ def test_a_second_lock_of_the_same_month_is_refused(api, world):
     r = lock(api, "admin", "330112", "2025-10")
     assert r.status_code == 400
     assert r.json()["errors"] == {"month": ["2025-10 is already locked for 临安区."]}
-    r = lock(api, "admin", "330112107", "2025-10", lang="zh-hans")  # a town: the county has it
+    body = {"area": "330112107", "month": "2025-10"}  # a town: the county holds the month
+    r = api("admin", "post", "/period-locks", body, lang="zh-hans")
     assert r.json()["errors"] == {"month": ["2025-10 已为临安区锁定。"]}
     assert state() == before
 
@@ -207,7 +208,11 @@ def test_the_page_locks_and_unlocks_for_an_admin(world):
     r = c.post(url, {"area": "330112107", "month": "2025-10", "reason": "结账"})
     assert r.status_code == 302
     held = PeriodLock.objects.get()
-    assert (held.area, held.month, held.locked_by) == (world.t1, D(2025, 10, 1), world.users["admin"])
+    assert (held.area, held.month, held.locked_by) == (
+        world.t1,
+        D(2025, 10, 1),
+        world.users["admin"],
+    )
     r = c.get(url)
     html = r.content.decode()
     assert "龙岗镇" in html and "2025-10" in html and 'id="lock-form"' in html
@@ -246,13 +251,14 @@ def test_the_page_is_read_only_for_leaders_and_town_officers(world):
                    {f"u{held.pk}-reason": "x"})  # fmt: skip
         assert r.status_code == 404
         assert state() == before
-    assert page_client(world, "enterprise").get(
-        reverse("periodlocks:periodlock_list")
-    ).status_code == 404
+    assert (
+        page_client(world, "enterprise").get(reverse("periodlocks:periodlock_list")).status_code
+        == 404
+    )
 
 
 def test_the_page_in_chinese(world):
     c = page_client(world, "admin")
     r = c.get(reverse("periodlocks:periodlock_list"), HTTP_ACCEPT_LANGUAGE="zh-hans")
     html = r.content.decode()
-    assert "期间锁定" in html and "锁定该月" in html
+    assert "月份锁定" in html and "锁定该月" in html
