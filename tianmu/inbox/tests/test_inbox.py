@@ -214,3 +214,22 @@ def test_a_locked_month_is_refused_from_the_inbox_too(world, todo):
     assert "2024-07 is locked for 龙岗镇; its records are read-only." in r.content.decode()
     t.pay2.refresh_from_db()
     assert t.pay2.confirmation == "reported"
+
+
+@pytest.mark.parametrize("who", ["village", "enterprise"])
+def test_every_item_to_confirm_is_the_users_to_confirm(world, todo, who):
+    """The inbox's query and the workflow's rule (`side_of`) agree: each record offered is
+    confirmed by the user's tap, and then the inbox holds no more records to confirm."""
+    c = page(world, who)
+    offered = [i for i in inbox_for(world.users[who]) if i.kind.startswith("confirm_")]
+    assert len(offered) == {"village": 2, "enterprise": 2}[who]
+    for item in offered:
+        r = c.post(item.action_url)
+        assert r.status_code == 302, item
+    user = world.users[who]
+    user.__dict__.pop("_tianmu_inbox_count", None)
+    assert [i.kind for i in inbox_for(user) if i.kind.startswith("confirm_")] == []
+    t = todo
+    for record in (t.d2, t.pay2) if who == "village" else (t.pay3, t.placement):
+        record.refresh_from_db()
+        assert (record.confirmation, record.confirmed_by) == ("confirmed", user)
