@@ -89,6 +89,8 @@ class PeriodLockListView(LoginRequiredMixin, View):
 class PeriodUnlockView(PeriodLockListView):
     """Lift a lock with a reason (each lock's unlock form posts here)."""
 
+    model = PeriodLock  # what the `<int:pk>` names (the page walks of the tests read it)
+
     def get(self, request, pk):
         return redirect("periodlocks:periodlock_list")
 
