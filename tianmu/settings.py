@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "tianmu.matching",
     "tianmu.exchange",
     "tianmu.reports",
+    "tianmu.inbox",
 ]
 
 MIDDLEWARE = [

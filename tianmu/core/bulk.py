@@ -29,7 +29,9 @@ def bulk_create_logged(
         return []
     from tianmu.core.periodlocks import PeriodLock, check_period_lock
 
-    if PeriodLock.objects.exists():  # most databases have no lock: skip the per-row lookups
+    if (
+        PeriodLock.objects.active().exists()
+    ):  # most databases have no lock: skip the per-row lookups
         for obj in objs:
             check_period_lock(obj)
     with transaction.atomic():
@@ -181,7 +183,7 @@ def bulk_update_logged(
 
     from tianmu.core.periodlocks import PeriodLock, check_period_lock
 
-    if PeriodLock.objects.exists():
+    if PeriodLock.objects.active().exists():
         for obj in objs:
             check_period_lock(obj)
     fields = list(fields)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +20,7 @@ NAV = [
         None,
         [
             ("dashboard:home", _("Home"), ALL),
+            ("inbox:inbox", _("To-do"), ALL),
             ("dashboard:cockpit", _("Cockpit"), STAFF | {Role.TOWN}),
         ],
     ),
@@ -66,7 +69,10 @@ NAV = [
     ),
     (
         _("Administration"),
-        [("accounts:user_list", _("Users"), {Role.SUPERUSER, Role.ADMIN})],
+        [
+            ("accounts:user_list", _("Users"), {Role.SUPERUSER, Role.ADMIN}),
+            ("periodlocks:periodlock_list", _("Period locks"), STAFF | {Role.TOWN}),
+        ],
     ),
     (
         _("Audit"),
@@ -76,6 +82,16 @@ NAV = [
         ],
     ),
 ]
+
+
+#: Counts shown beside menu entries, registered from above (the inbox's count of what waits):
+#: {url name: fn(request) → int}. Each is called once per page that renders the menu.
+_BADGES: dict[str, Callable] = {}
+
+
+def register_nav_badge(name: str, fn: Callable) -> None:
+    """Show `fn(request)` beside the menu entry `name` (when it is above zero)."""
+    _BADGES[name] = fn
 
 
 def _url(name: str) -> str | None:
@@ -88,7 +104,7 @@ def _url(name: str) -> str | None:
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "nav_badges": []}
     role = Role.SUPERUSER if user.is_superuser else user.role
     match = getattr(request, "resolver_match", None)
     here = f"{match.namespace}:{match.url_name}" if match else ""
@@ -103,9 +119,12 @@ def navigation(request):
                 continue
             prefix = name.rsplit("_", 1)[0]  # registry:village_list → registry:village
             active = here == name or (name != "dashboard:home" and here.startswith(prefix + "_"))
-            items.append({"url": url, "label": item_label, "active": active})
+            badge = _BADGES[name](request) if name in _BADGES else 0
+            items.append({"url": url, "label": item_label, "active": active, "badge": badge})
         if items:
             groups.append(
                 {"label": label, "items": items, "active": any(i["active"] for i in items)}
             )
-    return {"nav_items": groups}
+    # Counts also shown in the bar itself, so a phone sees them with the menu folded.
+    badges = [i for g in groups for i in g["items"] if i["badge"]]
+    return {"nav_items": groups, "nav_badges": badges}

@@ -6,8 +6,9 @@
   record is locked; a correction is a new record linked through `corrects`.
 - **Review** (`Reviewable`): village-entered records go draft → submitted → approved, or back
   to returned with a reason, and can be resubmitted.
-- **Period lock** (`PeriodLock`): a programme admin locks a month of a county; records dated in
-  a locked month are read-only for everyone. `check_period_lock` is the one check, run by every
+- **Period lock** (`PeriodLock`): a programme admin locks a month of a county or a town
+  (`period_lock`, lifted with a reason by `period_unlock`); records dated in a locked month
+  are read-only for everyone. `check_period_lock` is the one check, run by every
   write path (`object_save`, `object_delete`, confirm, dispute, review, `bulk_create_logged`).
   It and the model live in tianmu/core/periodlocks.py (services.py runs the check, and this
   module uses services.py: neither may import the other) and are importable from here.
@@ -30,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from tianmu.core.context import attributed_to
 from tianmu.core.periodlocks import PeriodLock, check_period_lock, ensure_period_open
+from tianmu.core.roles import Role
 from tianmu.core.scoping import visible_to
 from tianmu.core.services import NotFound, service
 
@@ -247,7 +249,6 @@ def review_return(*, user, obj: Reviewable, reason: str) -> Reviewable:
 
 
 def _review(*, user, obj, to, allowed_from, reviewer=False, note=""):
-    from tianmu.core.roles import Role
     from tianmu.core.services import ensure_editable
 
     with transaction.atomic(), attributed_to(user):
@@ -276,12 +277,91 @@ def _review(*, user, obj, to, allowed_from, reviewer=False, note=""):
     return obj
 
 
+#: Area levels a month can be locked for (core knows the levels by name, not registry's enum).
+LOCKABLE_LEVELS = ("county", "town")
+
+
+def _lock_scope_error(user, area) -> str | None:
+    """Why `user` may not lock a month of `area` (a message), or None when they may. A
+    programme admin locks their county and its towns; a superuser any county or town."""
+    from tianmu.core.scoping import scope_for
+
+    if area is None:
+        return _("Give the division code of a county or a town.")
+    scope = scope_for(user)
+    inside = scope.is_all or (
+        scope.role == Role.ADMIN
+        and scope.area is not None
+        and (area.pk == scope.area.pk or area.path.startswith(scope.area.subtree_prefix()))
+    )
+    if not inside:
+        return _("%(area)s is not in your area.") % {"area": area}
+    if area.level not in LOCKABLE_LEVELS:
+        return _("A month is locked for a county or a town; %(area)s is neither.") % {"area": area}
+    return None
+
+
 @service
-def period_lock(*, user, county, month: datetime.date, reason: str = "") -> PeriodLock:
+def period_lock(*, user, area, month: datetime.date, reason: str = "") -> PeriodLock:
+    """Lock `month` for a county or a town. Refused: someone who is not a programme admin
+    (NotFound), an area outside their county or not a county or town, a month that has not
+    begun, and a month already locked for the area or an area above it."""
+    from tianmu.core.scoping import can_create
     from tianmu.core.services import object_save
 
-    lock = PeriodLock(county=county, month=month.replace(day=1), reason=reason)
+    if not can_create(user, PeriodLock):
+        raise NotFound()
+    problem = _lock_scope_error(user, area)
+    if problem:
+        raise ValidationError({"area": problem})
+    month = month.replace(day=1)
+    if month > timezone.localdate().replace(day=1):
+        raise ValidationError({"month": _("Only a month that has begun can be locked.")})
+    ids = [*area.ancestor_ids(), area.pk]
+    held = (
+        PeriodLock.objects.active()
+        .filter(area_id__in=ids, month=month)
+        .select_related("area")
+        .first()
+    )
+    if held is not None:
+        raise ValidationError(
+            {
+                "month": _("%(month)s is already locked for %(area)s.")
+                % {"month": f"{month:%Y-%m}", "area": held.area}
+            }
+        )
+    lock = PeriodLock(area=area, month=month, reason=(reason or "").strip()[:200], locked_by=user)
     return object_save(user=user, instance=lock)
+
+
+@service
+def period_unlock(*, user, lock: PeriodLock, reason: str) -> PeriodLock:
+    """Lift a lock, saying why; the lock row keeps who lifted it, when and why (and the
+    change log records the change). Only a programme admin over its area may."""
+    from tianmu.core.services import ensure_editable
+
+    reason = (reason or "").strip()
+    with transaction.atomic(), attributed_to(user):
+        lock = PeriodLock.objects.select_for_update().get(pk=lock.pk)
+        if not visible_to(user, PeriodLock).filter(pk=lock.pk).exists():
+            raise NotFound()
+        ensure_editable(user, lock)
+        if not reason:
+            raise ValidationError({"reason": _("Say why the month is unlocked.")})
+        if not lock.is_active:
+            raise ValidationError(_("This lock has already been lifted."))
+        lock.unlocked_at = timezone.now()
+        lock.unlocked_by = user
+        lock.unlock_reason = reason[:300]
+        lock.full_clean()
+        lock.save(update_fields=["unlocked_at", "unlocked_by", "unlock_reason", "last_updated"])
+    return lock
+
+
+def period_locks_of(user):
+    """The locks `user` may see, newest month first, with their areas."""
+    return visible_to(user, PeriodLock).select_related("area", "unlocked_by")
 
 
 # --- figures over confirmable records -------------------------------------------------------

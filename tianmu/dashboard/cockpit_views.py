@@ -7,7 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -23,8 +23,10 @@ from tianmu.dashboard.views import show_figure
 from tianmu.registry.models import Area
 from tianmu.registry.selectors import area_from_code, child_areas
 
-#: Who lands on the cockpit after signing in; the others land on the home page.
+#: Who lands on the cockpit after signing in, and who on their to-do inbox (the roles that
+#: confirm, report and fix records, often on a phone); the others land on the home page.
 COCKPIT_ROLES = {Role.SUPERUSER, Role.ADMIN, Role.LEADER}
+INBOX_ROLES = {Role.VILLAGE, Role.ENTERPRISE, Role.BANK}
 #: The figure the cockpit opens on when none is chosen.
 DEFAULT_FIGURE = "purchase_income_yuan"
 LEVEL_LABELS = {
@@ -36,9 +38,16 @@ LEVEL_LABELS = {
 
 @login_required
 def start(request):
-    """Programme staff and leaders start on the cockpit, everyone else on the home page."""
-    if scope_for(request.user).role in COCKPIT_ROLES:
+    """Programme staff and leaders start on the cockpit; village cadres, enterprise liaisons
+    and bank officers on their to-do inbox (when installed); town officers at home."""
+    role = scope_for(request.user).role
+    if role in COCKPIT_ROLES:
         return redirect("dashboard:cockpit")
+    if role in INBOX_ROLES:
+        try:
+            return redirect(reverse("inbox:inbox"))
+        except NoReverseMatch:
+            pass  # a deployment without the inbox
     return redirect("dashboard:home")
 
 

@@ -32,5 +32,8 @@ def event_save(*, user, event: Event, organizations=None) -> Event:
 
 @service
 def event_photo_add(*, user, event: Event, image, caption: str = "") -> EventPhoto:
+    """Add a photo; an event dated in a locked month takes none (the photo has no date of its
+    own, so the event's month decides)."""
     ensure_editable(user, event)
+    ensure_record_writable(Event.objects.select_related("village__area").get(pk=event.pk))
     return object_save(user=user, instance=EventPhoto(event=event, image=image, caption=caption))

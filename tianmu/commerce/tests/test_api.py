@@ -281,7 +281,7 @@ def test_agreement_detail_progress(world, trade):
 
 def test_locked_month_refuses_writes(world, trade):
     api = ApiClient(world)
-    PeriodLock.objects.create(county=world.county, month=datetime.date(2024, 7, 1))
+    PeriodLock.objects.create(area=world.county, month=datetime.date(2024, 7, 1))
     before = db_state()
     response = api("village", "post", f"/payments/{trade.pay2.pk}/confirm")
     assert response.status_code == 400

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 
 from tianmu.core.bulk import bulk_create_logged
@@ -50,7 +51,7 @@ def trade(world):
 @pytest.fixture
 def locked(world):
     with acting_as(username="test-setup"):
-        PeriodLock.objects.create(county=world.county, month=D(2024, 7, 1))
+        PeriodLock.objects.create(area=world.county, month=D(2024, 7, 1))
         world.event = EventFactory(title="七月活动", village=world.v1a, date=D(2024, 7, 9))
         world.june = EventFactory(title="六月活动", village=world.v1a, date=D(2024, 6, 9))
     return world
@@ -125,3 +126,54 @@ def test_bulk_inserts_respect_the_lock(locked):
             Event, [Event(kind="lecture", title="导入三", village=locked.vb, date=D(2024, 7, 3))]
         )
     assert Event.objects.filter(title="导入三").exists()
+
+
+def test_the_pages_refuse_a_dispute_and_an_event_delete_in_a_locked_month(locked, trade, client):
+    """The same two paths from the pages (flash messages, nothing written)."""
+    before = state()
+    client.force_login(locked.users["village"])
+    url = reverse("commerce:record_decision", args=["payment", trade.pay2.pk, "dispute"])
+    r = client.post(url, {"reason": "没收到"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert LOCKED in r.content.decode()
+    client.force_login(locked.users["admin"])
+    url = reverse("events:event_delete", args=[locked.event.pk])
+    r = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert LOCKED in r.content.decode()
+    assert Event.objects.filter(pk=locked.event.pk).exists()
+    assert state() == before
+
+
+def test_a_photo_of_an_event_in_a_locked_month_is_refused(locked):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tianmu.events.services import event_photo_add
+
+    before = state()
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
+        b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05"
+        b"\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    with pytest.raises(ValidationError, match=LOCKED[:20]):
+        event_photo_add(
+            user=locked.users["admin"], event=locked.event,
+            image=SimpleUploadedFile("a.png", png, content_type="image/png"),
+        )  # fmt: skip
+    assert state() == before
+
+
+def test_an_import_into_a_locked_month_fails_naming_the_lock(locked):
+    from tianmu.exchange.registers import importer
+    from tianmu.exchange.services import import_create
+
+    admin = locked.users["admin"]
+    columns = {c.name: str(c.label) for c in importer("events").columns(admin)}
+    header = [columns[n] for n in ("kind", "title", "date", "village")]
+    rows = [header, ["lecture", "导入七月", "2024-07-03", "330112107201"]]
+    content = "\n".join(",".join(r) for r in rows).encode()
+    before = state()
+    job = import_create(user=admin, resource="events", filename="e.csv", content=content,
+                        dry_run=False)  # fmt: skip
+    assert job.status == "failed"
+    assert [e["message"] for e in job.errors] == [LOCKED]
+    assert state() == before

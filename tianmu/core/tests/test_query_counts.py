@@ -354,6 +354,11 @@ def add_chain(w, i: int, children: int) -> SimpleNamespace:
         scheme=c.scheme, year=2024, made_at=datetime.datetime(2025, 1, 2, tzinfo=datetime.UTC),
         made_by=w.users[WHO], results={"items": items},
     )  # fmt: skip
+    # A lock of an old month of the chain's town (nothing the chain wrote is in it); the
+    # failed import below is also an item of the admin's inbox.
+    from tianmu.core.periodlocks import PeriodLock
+
+    PeriodLock.objects.create(area=c.town, month=D(2010, 1, 1), reason=f"链{i}")
     from tianmu.exchange.models import ImportJob
 
     errors = [{"row": i + 2, "column": "x", "message": "bad"} for i in range(n)]

@@ -32,6 +32,7 @@ NOT_SERVICES = {
     "tianmu.core.workflow.ensure_record_writable": "a guard services call",
     "tianmu.core.workflow.confirmed_q": "a filter for figures",
     "tianmu.core.workflow.awaiting_q": "a filter for figures",
+    "tianmu.core.workflow.period_locks_of": "a read: the locks a user may see",
     "tianmu.commerce.services.delivery_excess": "a read: the warning shown before a delivery",
     "tianmu.commerce.services.order_total": "a read",
     "tianmu.employment.services.may_reveal": "a read: whether the reveal button shows",
@@ -182,6 +183,6 @@ def test_object_save_names_its_user(world):
 def test_period_lock_names_its_user(world):
     admin = world.users["admin"]
     with logged_changes() as rows:
-        workflow.period_lock(user=admin, county=world.county, month=D(2024, 3, 5), reason="结账")
+        workflow.period_lock(user=admin, area=world.county, month=D(2024, 3, 5), reason="结账")
     assert changed_models(rows) == [("periodlock", "create")]
     assert change_authors(rows) == {(admin.pk, "admin_a")}

@@ -108,7 +108,14 @@ def test_bad_input_is_said_and_the_page_still_shows(world):
 
 
 def test_staff_start_on_the_cockpit_and_the_others_at_home(world):
-    for role, target in (("admin", "/cockpit/"), ("leader", "/cockpit/"), ("village", "/")):
+    for role, target in (
+        ("admin", "/cockpit/"),
+        ("leader", "/cockpit/"),
+        ("town", "/"),
+        ("village", "/inbox/"),
+        ("enterprise", "/inbox/"),
+        ("bank", "/inbox/"),
+    ):
         client = Client()
         client.force_login(world.users[role])
         assert client.get("/start/")["Location"] == target, role

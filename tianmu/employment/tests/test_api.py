@@ -304,7 +304,7 @@ def test_period_lock_blocks_placements_and_earnings(api, emp, world):
 
     period_lock(
         user=world.users["admin"],
-        county=world.county,
+        area=world.county,
         month=datetime.date(2024, 7, 1),
     )
     before = state()

@@ -192,7 +192,7 @@ def test_updates_in_a_locked_month(world, trade):
     pid = trade.project.pk
     uid = api("village", "post", f"/projects/{pid}/updates",
               {"date": "2024-05-01", "title": "五月"}).json()["id"]  # fmt: skip
-    PeriodLock.objects.create(county=world.county, month=datetime.date(2024, 5, 1))
+    PeriodLock.objects.create(area=world.county, month=datetime.date(2024, 5, 1))
     before = db_state()
     response = api("village", "post", f"/projects/{pid}/updates",
                    {"date": "2024-05-20", "title": "锁定月"})  # fmt: skip

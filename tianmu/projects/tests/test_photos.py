@@ -114,7 +114,7 @@ def test_submitted_approved_and_locked_updates_take_no_photos(world, update, tmp
         assert state(tmp_path) == before
     update.review_status = "returned"
     update.save(update_fields=["review_status"])
-    PeriodLock.objects.create(county=world.county, month=datetime.date(2024, 5, 1))
+    PeriodLock.objects.create(area=world.county, month=datetime.date(2024, 5, 1))
     before = state(tmp_path)
     response = upload(api, "village", update.pk, png())
     assert response.status_code == 400
