@@ -46,12 +46,11 @@ def _cells(report: Report, section) -> list[list[dict]]:
         cells = []
         for column, label in section.columns:
             value = row.get(column)
-            if column in ("value", "previous", "last_year") and str(row.get("key", "")).endswith(
-                "_yuan"
-            ):
+            figure = str(row.get("key", ""))
+            if column in ("value", "previous", "last_year") and figure.endswith("_yuan"):
                 text = format_yuan(value) if value is not None else "—"
-            elif column == "value" and row.get("key") == "par30":
-                text = f"{Decimal(str(value)) * 100:.1f}%"
+            elif column in ("value", "previous", "last_year") and figure == "par30":
+                text = f"{Decimal(str(value)) * 100:.1f}%" if value is not None else "—"
             else:
                 text = shown(column, value)
             cells.append({"text": text, "url": row.get("_links", {}).get(column), "label": label})

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from tianmu.alliances.models import Alliance
@@ -35,7 +35,7 @@ from tianmu.reports.services import report_keep
 
 
 class ReportForm(forms.Form):
-    report = forms.ChoiceField(label=gettext_lazy("Report"), choices=list(NAMES.items()))
+    report = forms.ChoiceField(label=pgettext_lazy("noun", "Report"), choices=list(NAMES.items()))
     area = forms.ChoiceField(label=gettext_lazy("Area"), required=False)
     period = forms.ChoiceField(label=gettext_lazy("Period"))
     alliance = forms.ChoiceField(label=gettext_lazy("Alliance"), required=False)
