@@ -162,6 +162,8 @@ class Agreement(ChangeLoggedModel):
 
     class Meta:
         ordering = ["-start", "id"]
+        # The list's order (docs/deploy.md#indexes): a page is read off the index.
+        indexes = [models.Index(fields=["-start", "id"], name="commerce_agreement_list_idx")]
         verbose_name = _("subscription agreement")
         verbose_name_plural = _("subscription agreements")
 
@@ -284,6 +286,8 @@ class CallOff(ChangeLoggedModel):
 
     class Meta:
         ordering = ["-date", "-id"]
+        # The list's order (docs/deploy.md#indexes): a page is read off the index.
+        indexes = [models.Index(fields=["-date", "-id"], name="commerce_calloff_list_idx")]
         verbose_name = _("call-off order")
         verbose_name_plural = _("call-off orders")
 
@@ -332,6 +336,8 @@ class Delivery(ChangeLoggedModel, TwoSided):
 
     class Meta:
         ordering = ["-date", "-id"]
+        # The list's order (docs/deploy.md#indexes): a page is read off the index.
+        indexes = [models.Index(fields=["-date", "-id"], name="commerce_delivery_list_idx")]
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
 
@@ -401,6 +407,8 @@ class PurchaseOrder(ChangeLoggedModel):
 
     class Meta:
         ordering = ["-placed_on", "-id"]
+        # The list's order (docs/deploy.md#indexes): a page is read off the index.
+        indexes = [models.Index(fields=["-placed_on", "-id"], name="commerce_order_list_idx")]
         verbose_name = _("purchase order")
         verbose_name_plural = _("purchase orders")
 
@@ -483,6 +491,8 @@ class OrderDelivery(ChangeLoggedModel, TwoSided):
 
     class Meta:
         ordering = ["-date", "-id"]
+        # The list's order (docs/deploy.md#indexes): a page is read off the index.
+        indexes = [models.Index(fields=["-date", "-id"], name="commerce_orderdeliv_list_idx")]
         verbose_name = _("order delivery")
         verbose_name_plural = _("order deliveries")
 
@@ -513,6 +523,8 @@ class Payment(ChangeLoggedModel, TwoSided):
 
     class Meta:
         ordering = ["-date", "-id"]
+        # The list's order (docs/deploy.md#indexes): a page is read off the index.
+        indexes = [models.Index(fields=["-date", "-id"], name="commerce_payment_list_idx")]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
 

@@ -122,7 +122,10 @@ class ObjectChange(models.Model):
 
     class Meta:
         ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["-time", "-id"], name="core_change_list_idx"),
+        ]
         verbose_name = _("change")
         verbose_name_plural = _("change log")
 

@@ -215,6 +215,8 @@ class Person(ChangeLoggedModel):
 
     class Meta:
         ordering = ["name", "id"]
+        # The list's order (docs/deploy.md#indexes): a page is read off the index.
+        indexes = [models.Index(fields=["name", "id"], name="employment_person_list_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number_hash"],
@@ -302,7 +304,10 @@ class Placement(ChangeLoggedModel, Confirmable):
 
     class Meta:
         ordering = ["-start", "-id"]
-        indexes = [models.Index(fields=["person", "position"])]
+        indexes = [
+            models.Index(fields=["person", "position"]),
+            models.Index(fields=["-start", "-id"], name="employment_placement_list_idx"),
+        ]
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
 

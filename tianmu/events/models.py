@@ -42,6 +42,8 @@ class Event(ChangeLoggedModel):
 
     class Meta:
         ordering = ["-date", "-id"]
+        # The list's order (docs/deploy.md#indexes): a page is read off the index.
+        indexes = [models.Index(fields=["-date", "-id"], name="events_event_list_idx")]
         verbose_name = _("event")
         verbose_name_plural = _("events")
 

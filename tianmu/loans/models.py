@@ -180,6 +180,8 @@ class Loan(ChangeLoggedModel):
 
     class Meta:
         ordering = ["-applied_on", "-id"]
+        # The list's order (docs/deploy.md#indexes): a page is read off the index.
+        indexes = [models.Index(fields=["-applied_on", "-id"], name="loans_loan_list_idx")]
         verbose_name = _("loan")
         verbose_name_plural = _("loans")
 
