@@ -317,6 +317,10 @@ TIANMU_API_MAX_LIMIT = 1000
 # Key figures are cached per scope and period under the newest change-log id, so any change
 # makes them count afresh; this bounds how long an entry lives (0: no cache). tianmu/core/kpis.py
 TIANMU_KPI_CACHE_SECONDS = int(os.environ.get("TIANMU_KPI_CACHE_SECONDS", "30"))
+# The public figures answer each client (REMOTE_ADDR) at most this many times a window, so an
+# anonymous caller cannot keep a worker busy (tianmu/core/ratelimit.py; 0: no limit).
+TIANMU_PUBLIC_RATE_LIMIT = int(os.environ.get("TIANMU_PUBLIC_RATE_LIMIT", "60"))
+TIANMU_PUBLIC_RATE_WINDOW = int(os.environ.get("TIANMU_PUBLIC_RATE_WINDOW", "60"))
 
 
 def env_count(name: str, default: int) -> int:

@@ -14,6 +14,7 @@ from tianmu.core.api import InvalidInput, json_value, user_of
 from tianmu.core.kpis import INTERVALS, LEVELS, breakdown, default_range, trend
 from tianmu.core.money import money_str
 from tianmu.core.periods import period_errors
+from tianmu.core.ratelimit import allow
 from tianmu.core.scoping import visible_to
 from tianmu.core.tables import object_url
 from tianmu.dashboard.selectors import (
@@ -218,15 +219,18 @@ def kpi_record_list(request, key: str, params: Query[KpiParams], page: Query[Rec
 @router.get(
     "/public/kpis",
     auth=None,
-    response=dict[str, Any],
+    response={200: dict[str, Any], 429: dict[str, Any]},
     summary="Public aggregate figures of a county (no sign-in)",
     description=(
         "The same figures as /kpis for a whole county that runs a programme, for the public: "
         "aggregates only, no records and no personal data. `area` is the county's division "
-        "code (default: the first county with a programme)."
+        "code (default: the first county with a programme). Each client may ask "
+        "TIANMU_PUBLIC_RATE_LIMIT times a minute (default 60); beyond that the answer is 429."
     ),
 )
 def public_kpi_values(request, params: Query[KpiParams]):
+    if not allow("public", request):
+        return Status(429, {"detail": _("Too many requests: try again in a minute.")})
     counties = public_counties()
     if params.area and params.area.strip():
         area = area_from_code(params.area)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from tianmu.alliances.models import Alliance, DateRangeMixin, Pairing
 from tianmu.core.indicators import Unit, indicator_name, unit_of
 from tianmu.core.money import format_yuan
 from tianmu.core.periods import period_errors
+from tianmu.core.ratelimit import allow
 from tianmu.core.scoping import visible_to
 from tianmu.dashboard.selectors import (
     Period,
@@ -148,6 +150,8 @@ def villages_per_town(villages) -> dict | None:
 
 def public(request):
     """Aggregate figures of a county for anyone, signed in or not: no records, no names."""
+    if not allow("public", request):
+        return HttpResponse(_("Too many requests: try again in a minute."), status=429)
     counties = list(public_counties())
     code = (request.GET.get("area") or "").strip()
     county = None

@@ -45,3 +45,21 @@ def test_public_api_needs_no_token_and_writes_nothing(world):
     assert ObjectChange.objects.count() == before
     # The authenticated /kpis endpoint still needs a token.
     assert client.get("/api/v1/kpis").status_code == 401
+
+
+def test_the_public_figures_are_rate_limited_per_client(world, settings):
+    """An anonymous caller cannot keep a worker busy: past the limit it gets 429, in its
+    language; another client is still answered."""
+    from django.test import Client
+
+    settings.TIANMU_PUBLIC_RATE_LIMIT = 2
+    one = Client(REMOTE_ADDR="10.0.0.1", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert one.get("/api/v1/public/kpis").status_code == 200
+    assert one.get("/public/").status_code == 200
+    refused = one.get("/api/v1/public/kpis")
+    assert refused.status_code == 429 and "请求过多" in refused.json()["detail"]
+    assert one.get("/public/").status_code == 429
+    other = Client(REMOTE_ADDR="10.0.0.2")
+    assert other.get("/api/v1/public/kpis").status_code == 200
+    settings.TIANMU_PUBLIC_RATE_LIMIT = 0  # off
+    assert one.get("/api/v1/public/kpis").status_code == 200
