@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import SimpleNamespace
@@ -348,6 +349,20 @@ def kpi_url(key: str, **filters) -> str | None:
     return _KPIS[key].url(**filters)
 
 
+_memo: ContextVar[dict | None] = ContextVar("kpi_memo", default=None)
+
+
+def memo(key: tuple, fn: Callable[[], object]):
+    """`fn()` once per evaluation of the figures (`kpis`): figures that share an expensive
+    read (the loan book's positions, for loans outstanding and PAR30) compute it once."""
+    store = _memo.get()
+    if store is None:
+        return fn()
+    if key not in store:
+        store[key] = fn()
+    return store[key]
+
+
 def kpis(*, user, period: Period | None = None, area=None) -> dict[str, object]:
     """All registered figures for the user's scope, in registration order.
 
@@ -364,7 +379,11 @@ def kpis(*, user, period: Period | None = None, area=None) -> dict[str, object]:
         if hit is not None:
             return hit
     ctx = KpiContext(user=user, period=period, area=area)
-    values = {key: spec.value(ctx) for key, spec in _KPIS.items()}
+    token = _memo.set({})
+    try:
+        values = {key: spec.value(ctx) for key, spec in _KPIS.items()}
+    finally:
+        _memo.reset(token)
     if key is not None:
         cache.set(key, values, settings.TIANMU_KPI_CACHE_SECONDS)
     return values

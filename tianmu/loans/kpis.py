@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from tianmu.core.kpis import KpiContext, Record, register_kpi, register_list_kpi
+from tianmu.core.kpis import KpiContext, Record, memo, register_kpi, register_list_kpi
 from tianmu.core.money import to_money
 from tianmu.core.scoping import visible_to
 from tianmu.loans.filtersets import LoanFilterSet
@@ -56,10 +56,16 @@ def _book_query(ctx: KpiContext) -> dict[str, str]:
 
 
 def _on_book(ctx: KpiContext):
-    """The listed loans (the loan FilterSet on `_book_query`) and their positions that day."""
-    fs = LoanFilterSet(_book_query(ctx), queryset=visible_to(ctx.user, Loan))
-    loans = fs.qs.order_by("pk")
-    return list(loans), positions(loans, _as_of(ctx))
+    """The listed loans (the loan FilterSet on `_book_query`) and their positions that day,
+    read once for both loan figures of one evaluation (`memo`)."""
+
+    def read():
+        fs = LoanFilterSet(_book_query(ctx), queryset=visible_to(ctx.user, Loan))
+        loans = fs.qs.order_by("pk")
+        return list(loans), positions(loans, _as_of(ctx))
+
+    who = (getattr(ctx.user, "pk", None), id(ctx.user))
+    return memo(("loan_book", who, ctx.period, getattr(ctx.area, "pk", None)), read)
 
 
 def _book_records(ctx: KpiContext) -> list[Record]:

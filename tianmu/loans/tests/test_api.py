@@ -334,3 +334,26 @@ def test_list_query_count_does_not_grow(api, book, world):
     assert count() == first
     assert Instalment.objects.filter(loan__village=world.v2a).count() == 12 * 5
     assert Loan.objects.count() == 8
+
+
+def test_the_loan_book_is_read_once_for_both_loan_figures(book, world, monkeypatch):
+    """Loans outstanding and PAR30 share one read of the book's positions per evaluation."""
+    from tianmu.core.kpis import Period, kpis
+    from tianmu.loans import kpis as loan_kpis
+
+    calls = []
+    real = loan_kpis.positions
+
+    def counting(loans, on):
+        calls.append(on)
+        return real(loans, on)
+
+    monkeypatch.setattr(loan_kpis, "positions", counting)
+    values = kpis(user=world.users["admin"], period=Period(None, D(2024, 7, 1)))
+    assert calls == [D(2024, 7, 1)]
+    assert values["par30"] == loan_kpis.par30(
+        loan_kpis.KpiContext(
+            user=world.users["admin"], period=Period(None, D(2024, 7, 1)), area=None
+        )
+    )
+    assert len(calls) == 2  # outside an evaluation, each call reads the book afresh
