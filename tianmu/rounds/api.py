@@ -7,8 +7,14 @@ import datetime
 
 from ninja import Query, Router, Schema, Status
 
-from tianmu.core.api import InvalidInput, PageParams, check_page, get_visible_or_404, user_of
-from tianmu.core.services import NotFound
+from tianmu.core.api import (
+    InvalidInput,
+    PageParams,
+    check_page,
+    ensure_can_create,
+    get_visible_or_404,
+    user_of,
+)
 from tianmu.rounds.choices import RoundKind, RoundStatus
 from tianmu.rounds.forms import DeclareForm, RoundForm, reporters_from
 from tianmu.rounds.models import Round
@@ -175,6 +181,7 @@ def round_list(request, page: Query[PageParams], filters: Query[RoundFilters]):
 )
 def round_create(request, payload: RoundIn):
     user = user_of(request)
+    ensure_can_create(user, Round)  # not a programme admin: 404, whatever the input
     data = payload.model_dump()
     reporters = data.pop("reporters")
     form = RoundForm(data={k: ("" if v is None else str(v)) for k, v in data.items()}, user=user)
@@ -233,6 +240,3 @@ def round_declare_view(request, round_id: int, payload: DeclareIn):
         raise InvalidInput({k: [str(m) for m in v] for k, v in form.errors.items()})
     round_declare(user=user, round_=r, note=form.cleaned_data["note"])
     return round_detail_data(user, round_id)
-
-
-__all__ = ["router", "NotFound"]

@@ -29,8 +29,9 @@ from tianmu.loans.tests.factories import LoanFactory, LoanProductFactory
 from tianmu.projects.tests.factories import ProjectFactory, ProjectUpdateFactory
 from tianmu.registry.models import VillageIncome
 from tianmu.reports.definitions import monthly, parse_period
-from tianmu.rounds.kinds import KINDS, parse_period as round_period
-from tianmu.rounds.models import Round, RoundReporter
+from tianmu.rounds.kinds import KINDS
+from tianmu.rounds.kinds import parse_period as round_period
+from tianmu.rounds.models import RoundReporter
 from tianmu.rounds.selectors import overdue_summary, reporters_of
 from tianmu.rounds.services import round_open
 
@@ -93,7 +94,11 @@ def test_the_status_follows_the_records(world):
     assert set(_statuses(admin, r).values()) == {"pending"}
     _income(w.v1b, 2023)  # another year does not count
     _income(w.v1a)
-    assert _statuses(admin, r) == {"望湖村": "reported", "示例一村": "pending", "示例二村": "pending"}
+    assert _statuses(admin, r) == {
+        "望湖村": "reported",
+        "示例一村": "pending",
+        "示例二村": "pending",
+    }
     row = reporters_of(admin, r).get(village=w.v1a)
     assert row.first_record_at == VillageIncome.objects.get(village=w.v1a, year=2024).created
 
@@ -205,7 +210,7 @@ def test_the_cockpit_counts_the_overdue(world):
     assert overdue_summary(w.outsiders["admin"], None) == []
     page = client_for(w.users["admin"]).get(reverse("dashboard:cockpit"))
     assert 'id="cockpit-rounds"' in page.content.decode()
-    assert "<span class=\"badge text-bg-danger\" data-overdue>2 / 3</span>" in page.content.decode()
+    assert '<span class="badge text-bg-danger" data-overdue>2 / 3</span>' in page.content.decode()
 
 
 def test_the_monthly_brief_lists_who_has_not_reported(world):
@@ -220,9 +225,8 @@ def test_the_monthly_brief_lists_who_has_not_reported(world):
     rep.save()
     report = monthly(w.users["admin"], area=None, period=parse_period("2024-10", kind="monthly"))
     section = next(s for s in report.sections if s.key == "not_reported")
-    assert [(row["reporter"], row["round"], row["deadline"], row["overdue"]) for row in section.rows] == [
-        (w.e1.name, str(r), D(2024, 11, 10), "yes"),
-    ]  # fmt: skip
+    rows = [(x["reporter"], x["round"], x["deadline"], x["overdue"]) for x in section.rows]
+    assert rows == [(w.e1.name, str(r), D(2024, 11, 10), "yes")]
     assert [s.key for s in report.sections] == [
         "figures", "top_alliances", "bottom_alliances", "events", "disputes", "not_reported",
     ]  # fmt: skip
