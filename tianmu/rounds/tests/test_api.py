@@ -167,7 +167,7 @@ def test_the_pages(world):
         "rounds:round_detail", args=[round_.pk]
     )
     listing = admin.get(reverse("rounds:round_list")).content.decode()
-    assert 'data-round="%s"' % round_.pk in listing and "0 / 3" in listing
+    assert f'data-round="{round_.pk}"' in listing and "0 / 3" in listing
     for who in ("town", "village"):
         assert client_for(w.users[who]).get(reverse("rounds:round_add")).status_code == 404
     cadre = client_for(w.users["village"], "zh-hans")
