@@ -28,7 +28,7 @@ class RoundKind(models.TextChoices):
     """What a round asks for; each kind's rule (who reports, what counts) is in kinds.py."""
 
     MONTHLY_EMPLOYMENT = "monthly_employment", _("Monthly placements and earnings")
-    MONTHLY_PAYMENTS = "monthly_payments", _("Monthly 共富购 payments")
+    MONTHLY_PAYMENTS = "monthly_payments", _("Monthly purchase-order payments")
     MONTHLY_LOANS = "monthly_loans", _("Monthly loan disbursements and repayments")
     QUARTERLY_PROJECTS = "quarterly_projects", _("Quarterly project updates")
     YEARLY_INCOME = "yearly_income", _("Yearly collective income")

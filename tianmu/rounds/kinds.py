@@ -188,8 +188,8 @@ KINDS: dict[str, Kind] = {
             ),
             report_url=_list("commerce:purchaseorder_list"),
             counts=_(
-                "Every enterprise with 共富购 orders from the county's villages; reported when "
-                "one of its orders has a payment dated in the month."
+                "Every enterprise with purchase orders from the county's villages; reported "
+                "when one of its orders has a payment dated in the month."
             ),
         ),
         Kind(
