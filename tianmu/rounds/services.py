@@ -11,12 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianmu.core.bulk import bulk_create_logged
+from tianmu.core.context import acting_as, current_actor
 from tianmu.core.scoping import can_create, editable_by, visible_to
 from tianmu.core.services import NotFound, object_save, service
 from tianmu.rounds.choices import RoundStatus
 from tianmu.rounds.kinds import VILLAGE, RoundPeriod, kind_of
 from tianmu.rounds.models import Round, RoundReporter
 from tianmu.rounds.selectors import counts_of, is_complete, own_reporter
+
+#: Who the change log names for a round that closed by itself.
+AUTO_CLOSE = "rounds:all-reported"
 
 
 def _period_error(kind, period: RoundPeriod) -> str | None:
@@ -163,5 +167,8 @@ def round_settle(*, user, round_: Round) -> Round:
         round_.status = RoundStatus.CLOSED
         round_.closed_at = timezone.now()
         round_.full_clean()
-        round_.save(update_fields=["status", "closed_at", "last_updated"])
+        # The round closes itself: the change log names no reader (a leader may be the one
+        # who opened the page), only the request it happened in.
+        with acting_as(username=AUTO_CLOSE, request_id=current_actor().request_id or None):
+            round_.save(update_fields=["status", "closed_at", "last_updated"])
     return round_

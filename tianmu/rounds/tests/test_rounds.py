@@ -155,6 +155,8 @@ def test_the_round_closes_by_itself_when_everyone_has_reported(world):
     assert (body["status"], body["closed_by"]) == ("closed", None)
     assert body["closed_at"] is not None
     assert body["counts"] == {"total": 3, "reported": 3, "declared": 0, "pending": 0, "overdue": 0}
+    closing = ObjectChange.objects.filter(content_type__model="round", action="update").get()
+    assert (closing.user_id, closing.user_name) == (None, "rounds:all-reported")
 
 
 def test_a_declaration_counts_and_closes_the_last_one(world):
