@@ -254,3 +254,18 @@ def test_scoping_town_officers_see_their_town_and_outsiders_nothing(world):
     assert api("o_village", "get", f"/reporting-rounds/{r.pk}").status_code == 200  # 示例一村
     outsider = client_for(w.outsiders["admin"])
     assert outsider.get(reverse("rounds:round_detail", args=[r.pk])).status_code == 404
+
+
+def test_the_list_counts_what_the_user_may_see(world):
+    w = world
+    r = _open(w, "yearly_income", "2024", PAST)
+    _income(w.v1a)
+    town = client_for(w.users["town"]).get(reverse("rounds:round_list")).content.decode()
+    assert f'<tr data-round="{r.pk}" class="table-danger">' in town
+    assert "1 / 2" in town  # 龙岗镇: 望湖村 reported, 示例一村 overdue
+    admin = client_for(w.users["admin"]).get(reverse("rounds:round_list")).content.decode()
+    assert "1 / 3" in admin
+    listed = ApiClient(w)("town", "get", "/reporting-rounds", {"kind": "yearly_income"}).json()
+    assert listed["items"][0]["counts"] == {
+        "total": 2, "reported": 1, "declared": 0, "pending": 0, "overdue": 1,
+    }  # fmt: skip
