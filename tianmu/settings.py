@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "tianmu.assessment",
     "tianmu.dashboard",
     "tianmu.matching",
+    "tianmu.rounds",
     "tianmu.exchange",
     "tianmu.reports",
     "tianmu.inbox",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("forms/", include("tianmu.core.urls_forms")),
     path("exchange/", include("tianmu.exchange.urls")),
     path("reports/", include("tianmu.reports.urls")),
+    path("rounds/", include("tianmu.rounds.urls")),
     path("inbox/", include("tianmu.inbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -65,6 +65,7 @@ NAV = [
             ("impact:impact", _("Effect on village income"), STAFF | {Role.TOWN}),
             ("impact:ledger", _("Ledger check"), STAFF | {Role.TOWN}),
             ("reports:report_page", _("Reports"), STAFF | {Role.TOWN}),
+            ("rounds:round_list", _("Reporting rounds"), ALL),
         ],
     ),
     (

@@ -22,6 +22,7 @@ from tianmu.dashboard import cockpit
 from tianmu.dashboard.views import show_figure
 from tianmu.registry.models import Area
 from tianmu.registry.selectors import area_from_code, child_areas
+from tianmu.rounds.selectors import overdue_summary
 
 #: Who lands on the cockpit after signing in, and who on their to-do inbox (the roles that
 #: confirm, report and fix records, often on a phone); the others land on the home page.
@@ -201,6 +202,7 @@ def cockpit_page(request):
         "colour_choices": [(k, indicator_name(k)) for k in kpi_keys() if by_village_able(k)],
         "mapped": len(points),
         "results": cockpit.results_summary(user, area),
+        "overdue_rounds": overdue_summary(user, area),
     }
     return render(request, "dashboard/cockpit.html", context)
 

@@ -9,7 +9,8 @@
   it (the village side: not the reviewers);
 - `import_failed`: an import of the user's that finished with errors and that no later import
   of the same register has put right;
-- `loan_application`: a loan application to the bank's products, awaiting the bank.
+- `loan_application`: a loan application to the bank's products, awaiting the bank;
+- `round`: a report due in an open reporting round, for the reporter (tianmu/rounds).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from tianmu.inbox.sources import InboxItem, InboxSource, register_inbox_source
 from tianmu.loans.choices import LoanStatus
 from tianmu.loans.models import Loan
 from tianmu.projects.models import ProjectUpdate
+from tianmu.rounds import selectors as rounds
 
 
 def _awaiting(user, model, *, enterprise: str, village: str, related: tuple[str, ...]):
@@ -251,6 +253,24 @@ register_inbox_source(
             url=reverse("loans:loan_detail", args=[loan.pk]),
             since=loan.applied_on,
             detail=str(loan.product),
+        ),
+    )
+)
+
+
+# Reporting rounds sit below the inbox (the reports read them), so the inbox registers their
+# kind: the user's own rows in open rounds with nothing reported or declared yet.
+register_inbox_source(
+    InboxSource(
+        kind="round",
+        pending=rounds.pending_for,
+        item=lambda r: InboxItem(
+            kind="round",
+            title=rounds.inbox_title(r),
+            url=rounds.round_url(r.round),
+            due=r.round.deadline,
+            since=timezone.localdate(r.round.created),
+            detail=str(r.round.program),
         ),
     )
 )

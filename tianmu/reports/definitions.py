@@ -25,6 +25,8 @@ from tianmu.core.tables import object_url
 from tianmu.core.workflow import Confirmable, ConfirmationStatus
 from tianmu.dashboard.cockpit import CockpitPeriod, change_of, period_of
 from tianmu.events.models import Event
+from tianmu.rounds.choices import ReporterStatus
+from tianmu.rounds.selectors import not_reported, round_url
 
 NAMES = {
     "monthly": gettext_lazy("Monthly brief"),
@@ -282,14 +284,35 @@ def monthly(user, *, area, period: CockpitPeriod, alliance=None) -> Report:
         made_at=timezone.now(),
         figures=values,
         figure_links=links,
-        sections=[figures, top, bottom, events, disputes],
-        notes=[
-            _(
-                "Who has not reported is listed once reporting rounds are kept in Tianmu; "
-                "until then the brief lists the records that wait in dispute."
-            )
+        sections=[figures, top, bottom, events, disputes, _not_reported(user, period, area)],
+    )
+
+
+def _not_reported(user, period: CockpitPeriod, area) -> Section:
+    """Who has neither reported nor declared "nothing to report" in the reporting rounds
+    whose period lies in the brief's (tianmu/rounds)."""
+    section = Section(
+        "not_reported",
+        _("Who has not reported"),
+        [
+            ("reporter", _("Reporter")),
+            ("round", _("Round")),
+            ("deadline", _("Deadline")),
+            ("overdue", _("Overdue")),
         ],
     )
+    current = period.current
+    for row in not_reported(user, area, current.start, current.end):
+        section.rows.append(
+            {
+                "reporter": str(row),
+                "round": str(row.round),
+                "deadline": row.round.deadline,
+                "overdue": _("yes") if row.status == ReporterStatus.OVERDUE else _("no"),
+                "_links": {"round": round_url(row.round)},
+            }
+        )
+    return section
 
 
 class KpiArea:

@@ -35,6 +35,14 @@ def records(world, trade, emp, book, mworld):  # noqa: F811
     # An optimiser run with its proposals (the run page explains each member).
     run = run_create(user=world.users["admin"], program=world.program, villages=[world.v1b])
     assert run.solver_status in ("optimal", "feasible")
+    # A reporting round past its deadline: its page shows reported, overdue and pending rows.
+    from tianmu.rounds.kinds import parse_period
+    from tianmu.rounds.services import round_open
+
+    round_open(
+        user=world.users["admin"], program=world.program, kind="yearly_income",
+        period=parse_period("2024"), deadline=datetime.date(2025, 1, 31),
+    )  # fmt: skip
     return world
 
 

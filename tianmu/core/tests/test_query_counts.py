@@ -171,6 +171,7 @@ DETAIL_OBJECTS = {
     "/kpis/{}/records": "kpi",
     "/imports/{}": "import_job",
     "/reports/{}": "report",  # the monthly brief of the last whole month
+    "/reporting-rounds/{}": "round",
     "/imports/{}/errors": "import_job",  # a figure's records, paged: the events figure
     "/assessment-schemes/{}": "scheme",
     "/assessments/{}": "assessment",
@@ -359,6 +360,17 @@ def add_chain(w, i: int, children: int) -> SimpleNamespace:
     from tianmu.core.periodlocks import PeriodLock
 
     PeriodLock.objects.create(area=c.town, month=D(2010, 1, 1), reason=f"链{i}")
+    from tianmu.rounds.kinds import parse_period
+    from tianmu.rounds.services import round_open
+
+    c.round = None
+    for k in range(n):  # rounds of the chain's villages, one of them declaring
+        r = round_open(
+            user=w.users[WHO], program=c.program, kind="yearly_income",
+            period=parse_period(str(2030 + k)), deadline=D(2031 + k, 1, 31), reporters=c.villages,
+        )  # fmt: skip
+        c.round = c.round or r
+    c.round.reporters.filter(village=v0).update(declared_at=datetime.datetime.now(datetime.UTC))
     from tianmu.exchange.models import ImportJob
 
     errors = [{"row": i + 2, "column": "x", "message": "bad"} for i in range(n)]
