@@ -295,8 +295,34 @@ CONTENT_SECURITY_POLICY = {
 
 # Celery: with no broker configured, tasks run in-process (eagerly) so a single machine
 # needs nothing but Python. Set CELERY_BROKER_URL=redis://127.0.0.1:6379/0 to use workers.
+# Production (DEBUG=0) refuses to start without a broker, so that no job (a matching run, an
+# import, a report) ever runs inside a web request and holds a gunicorn worker for minutes;
+# TIANMU_JOBS_IN_PROCESS=1 is the explicit way out (the test suite, the benches), and
+# `tianmu check --deploy` reports it (tianmu.E010, tianmu/core/checks.py).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+TIANMU_JOBS_IN_PROCESS = env_bool("TIANMU_JOBS_IN_PROCESS", DEBUG)
+if not DEBUG and not CELERY_BROKER_URL and not TIANMU_JOBS_IN_PROCESS:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must be set when DEBUG=0 (production): background jobs run on "
+        "Celery workers, never inside a web request (e.g. redis://127.0.0.1:6379/0; "
+        "docs/deploy.md). TIANMU_JOBS_IN_PROCESS=1 runs them in-process instead."
+    )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# One queue per kind of work, so a long matching run never delays an import or a report;
+# each has its own worker (`celery -A tianmu worker -Q matching`, docs/deploy.md). Tasks
+# without a route (none today) go to the default queue "celery".
+CELERY_TASK_ROUTES = {
+    "matching.*": {"queue": "matching"},
+    "exchange.*": {"queue": "imports"},
+    "reports.*": {"queue": "reports"},
+    "aggregates.*": {"queue": "aggregates"},
+}
+# A worker takes one message at a time and acknowledges it when done: a worker that dies
+# mid-task leaves the message for another (the task claims its run atomically, so a
+# redelivered matching run is never solved twice; the reaper marks runs whose worker died).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
 # Celery beat keeps the monthly brief on the 1st of each month and the quarterly ledger on
@@ -310,7 +336,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.ledger",
         "schedule": crontab(minute=45, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
     },
+    # Matching runs whose worker died are marked failed: "worker stopped"
+    # (tianmu/matching/execution.py, run_reap).
+    "matching-reap": {"task": "matching.reap", "schedule": 60.0},
 }
+# A running matching run beats (its `heartbeat` time) at each stage; the solve stage lasts at
+# most the run's time limit. A run silent for longer than its time limit plus this grace has
+# lost its worker (killed, out of memory, machine restarted) and is reaped.
+TIANMU_MATCHING_STALE_SECONDS = env_int("TIANMU_MATCHING_STALE_SECONDS", 300)
 
 TIANMU_PAGE_SIZE = 25
 TIANMU_API_MAX_LIMIT = 1000
