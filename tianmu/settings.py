@@ -144,6 +144,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's /healthz probe needs no host check, redirect or session.
+    "tianmu.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tianmu.core.middleware.RequestIdMiddleware",
@@ -373,18 +375,35 @@ TIANMU_ID_SEARCHES_PER_HOUR = env_count("TIANMU_ID_SEARCHES_PER_HOUR", 20)
 # The change log is kept at least this many months (`tianmu prunechanges`, docs/deploy.md).
 TIANMU_CHANGELOG_MIN_MONTHS = 6
 
+# Logs (docs/deploy.md, "Logs"): JSON lines with the request id (tianmu.core.logs) in
+# production, plain text in development; one access line a request from tianmu.request.
+TIANMU_LOG_FORMAT = os.environ.get("TIANMU_LOG_FORMAT", "text" if DEBUG else "json")
+if TIANMU_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"TIANMU_LOG_FORMAT must be json or text; got {TIANMU_LOG_FORMAT!r}")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "json": {"()": "tianmu.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": TIANMU_LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Django's own default sends its records to a console handler *and* on to the root's, so
     # each line printed twice ("Watching for file changes" under `make run`): one handler.
     "loggers": {
-        "django": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # The access log: on with JSON (production), off in development, where runserver
+        # prints its own. TIANMU_ACCESS_LOG=0/1 overrides.
+        "tianmu.request": {
             "handlers": ["console"],
-            "level": os.environ.get("LOG_LEVEL", "WARNING"),
+            "level": "INFO"
+            if env_bool("TIANMU_ACCESS_LOG", TIANMU_LOG_FORMAT == "json")
+            else "WARNING",
             "propagate": False,
-        }
+        },
     },
 }
+# Workers log through the same LOGGING (JSON lines too), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
