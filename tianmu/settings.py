@@ -149,6 +149,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tianmu.core.middleware.RequestIdMiddleware",
+    "tianmu.core.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,6 +203,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # failing; IMMEDIATE takes the write lock at BEGIN, so a transaction that reads and then
     # writes never meets a lock it cannot wait for (SQLite's deadlock answer comes at once).
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
+# Optional read replica (docs/deploy.md, "Read replica"): the cockpit's and the figures' GET
+# requests read domain rows there; writes and sign-in state always use "default".
+TIANMU_READ_REPLICA = ""
+TIANMU_REPLICA_PATHS = env_list(
+    "TIANMU_REPLICA_PATHS", ["/cockpit/", "/api/v1/kpis", "/api/v1/public/kpis"]
+)
+if os.environ.get("DATABASE_REPLICA_URL", ""):
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+        )
+    except Exception as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a database URL: {exc}") from exc
+    # Tests of a deployment with a replica read the test database through it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    TIANMU_READ_REPLICA = "replica"
+    DATABASE_ROUTERS = ["tianmu.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

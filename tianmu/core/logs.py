@@ -24,15 +24,20 @@ class JsonFormatter(logging.Formatter):
     the record's `extra` fields (method, path, status, duration_ms for requests), exc_info."""
 
     def format(self, record: logging.LogRecord) -> str:
+        # django.request logs a 4xx/5xx after the middleware has returned: its record carries
+        # the request (whose id we set), not the context; the request itself is not logged.
+        request = getattr(record, "request", None)
         line = {
             "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
+            "request_id": getattr(record, "request_id", None)
+            or getattr(request, "id", None)
+            or request_id_var.get(),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and key not in line:
+            if key not in _STANDARD and key not in line and key != "request":
                 line[key] = value
         if record.exc_info:
             line["exc_info"] = self.formatException(record.exc_info)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from tianmu.core.changelog import record_update
 from tianmu.core.models import snapshot
 from tianmu.core.services import service
-from tianmu.matching.choices import PROGRESS, RunStatus
+from tianmu.matching.choices import DEFAULT_TIME_LIMIT, PROGRESS, RunStatus
 from tianmu.matching.models import MatchingRun, Proposal
 from tianmu.matching.selectors import (
     InstanceBuildError,
@@ -94,8 +94,6 @@ def run_claim(*, run_id: int, worker: str) -> MatchingRun | None:
 def stale_runs():
     """Runs being worked on whose worker has been silent for longer than the run's time limit
     plus TIANMU_MATCHING_STALE_SECONDS (a solve beats before and after, never during)."""
-    from tianmu.matching.services import DEFAULT_TIME_LIMIT
-
     grace = settings.TIANMU_MATCHING_STALE_SECONDS
     now = timezone.now()
     # The longest allowed time limit bounds the first cut in SQL; the run's own is checked here.

@@ -108,3 +108,14 @@ def test_production_logging_is_json_by_default(settings):
     assert settings.TIANMU_LOG_FORMAT == "json"
     assert settings.LOGGING["handlers"]["console"]["formatter"] == "json"
     assert settings.LOGGING["loggers"]["tianmu.request"]["level"] == "INFO"
+
+
+def test_django_request_warnings_carry_the_request_id(client, caplog):
+    from tianmu.core.logs import JsonFormatter
+
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = client.get("/api/v1/kpis")  # no token: 401, logged by django.request
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == response["X-Request-ID"]
+    assert "request" not in line and line["status_code"] == 401
