@@ -40,7 +40,7 @@ class RunLost(Exception):
     """The run is no longer this worker's: it was reaped (or finished) while we worked."""
 
 
-def worker_name() -> str:
+def _worker_name() -> str:
     """This process, as a run's `worker` names it: host and process id."""
     return f"{socket.gethostname()}:{os.getpid()}"[:200]
 
@@ -65,7 +65,8 @@ def _advance(run: MatchingRun, status: str, **fields) -> None:
         run.save(update_fields=["status", "progress", "heartbeat", "last_updated", *fields])
 
 
-def run_claim(*, run_id: int, worker: str) -> MatchingRun | None:
+@service
+def run_claim(*, user, run_id: int, worker: str) -> MatchingRun | None:
     """Take the queued run for `worker`, atomically: one UPDATE … WHERE status='queued', so of
     two workers handed the same run (a redelivered message, a double click) exactly one gets
     it. Returns the claimed run, or None when it was not queued (taken, finished, missing)."""
@@ -91,7 +92,7 @@ def run_claim(*, run_id: int, worker: str) -> MatchingRun | None:
     return before
 
 
-def stale_runs():
+def _stale_runs():
     """Runs being worked on whose worker has been silent for longer than the run's time limit
     plus TIANMU_MATCHING_STALE_SECONDS (a solve beats before and after, never during)."""
     grace = settings.TIANMU_MATCHING_STALE_SECONDS
@@ -107,14 +108,14 @@ def stale_runs():
     return stale
 
 
-@service(atomic=False)
+@service
 def run_reap(*, user) -> list[int]:
     """Mark failed every run whose worker stopped (killed, out of memory, machine restarted),
     so it does not show "solving" for ever; its page offers a re-run. Each is one conditional
     UPDATE (still running, same heartbeat), so a worker that beats meanwhile keeps its run.
     Returns the ids reaped. Celery beat runs it every minute (task matching.reap)."""
     reaped = []
-    for run in stale_runs():
+    for run in _stale_runs():
         image = snapshot(run)
         now = timezone.now()
         fields = {
@@ -147,7 +148,7 @@ def run_execute(*, user, run_id: int) -> MatchingRun:
     progress."""
     from tianmu.matching.solver import InstanceError, solve
 
-    run = run_claim(run_id=run_id, worker=worker_name())
+    run = run_claim(user=user, run_id=run_id, worker=_worker_name())
     if run is None:
         return MatchingRun.objects.get(pk=run_id)
     run = MatchingRun.objects.select_related("program__county", "requested_by").get(pk=run_id)

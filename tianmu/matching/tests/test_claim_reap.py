@@ -27,8 +27,8 @@ def queued_run(world) -> MatchingRun:
 @pytest.mark.django_db
 def test_two_claims_of_one_run_give_it_to_exactly_one_worker(mworld):
     run = queued_run(mworld)
-    first = run_claim(run_id=run.pk, worker="host-a:1")
-    second = run_claim(run_id=run.pk, worker="host-b:2")
+    first = run_claim(user=None, run_id=run.pk, worker="host-a:1")
+    second = run_claim(user=None, run_id=run.pk, worker="host-b:2")
     assert first is not None and first.worker == "host-a:1"
     assert second is None
     run.refresh_from_db()
@@ -55,7 +55,7 @@ def test_executing_a_run_twice_solves_it_once(mworld):
 @pytest.mark.django_db
 def test_a_run_claimed_by_another_worker_is_left_to_it(mworld):
     run = queued_run(mworld)
-    run_claim(run_id=run.pk, worker="elsewhere:7")
+    run_claim(user=None, run_id=run.pk, worker="elsewhere:7")
     left = run_execute(user=mworld.users["admin"], run_id=run.pk)
     assert (left.status, left.worker) == ("building", "elsewhere:7")
     assert not Proposal.objects.filter(run=run).exists()
@@ -71,7 +71,7 @@ def test_concurrent_claims_on_postgresql_give_one_winner(mworld):
     def claim(name):
         barrier.wait()
         try:
-            if run_claim(run_id=run.pk, worker=name) is not None:
+            if run_claim(user=None, run_id=run.pk, worker=name) is not None:
                 won.append(name)
         finally:
             connection.close()
@@ -87,7 +87,7 @@ def test_concurrent_claims_on_postgresql_give_one_winner(mworld):
 
 
 def stalled(run: MatchingRun, seconds_ago: float) -> MatchingRun:
-    run_claim(run_id=run.pk, worker="dead-host:42")
+    run_claim(user=None, run_id=run.pk, worker="dead-host:42")
     beat = timezone.now() - datetime.timedelta(seconds=seconds_ago)
     MatchingRun.objects.filter(pk=run.pk).update(status="solving", heartbeat=beat)
     return MatchingRun.objects.get(pk=run.pk)
