@@ -81,6 +81,7 @@ test-browser: $(STAMP)
 
 bench: $(PROD_STAMP)
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/match_cli.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/imports.py
 
