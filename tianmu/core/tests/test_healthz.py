@@ -103,11 +103,17 @@ def test_a_log_line_inside_a_request_carries_its_id(monkeypatch):
     assert line["level"] == "WARNING"
 
 
-def test_production_logging_is_json_by_default(settings):
-    # settings_test is DEBUG=0: the production default.
-    assert settings.TIANMU_LOG_FORMAT == "json"
-    assert settings.LOGGING["handlers"]["console"]["formatter"] == "json"
-    assert settings.LOGGING["loggers"]["tianmu.request"]["level"] == "INFO"
+def test_production_logging_is_json_with_an_access_line_by_default(tmp_path):
+    from tianmu.core.tests.test_deploy import PRODUCTION_ENV, run
+
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.TIANMU_LOG_FORMAT, s.LOGGING['handlers']['console']['formatter'], "
+        "s.LOGGING['loggers']['tianmu.request']['level'])"
+    )
+    assert run(code, PRODUCTION_ENV, tmp_path).stdout.split() == ["json", "json", "INFO"]
+    development = run(code, {"DEBUG": "1"}, tmp_path).stdout.split()
+    assert development == ["text", "text", "WARNING"]  # runserver prints its own lines
 
 
 def test_django_request_warnings_carry_the_request_id(client, caplog):
