@@ -342,6 +342,9 @@ CELERY_TASK_ROUTES = {
 # redelivered matching run is never solved twice; the reaper marks runs whose worker died).
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
+# Redis hands an unacknowledged message to another worker after this long: longer than the
+# longest matching run (time limit at most 3600 s) so a busy worker keeps its message.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
