@@ -19,7 +19,7 @@ RUN_ENV := $(DEV_ENV)
 endif
 PIP := $(BIN)/pip --quiet --disable-pip-version-check --no-input
 
-.PHONY: run test lint fmt check install demo bench clean test-postgres test-browser
+.PHONY: run serve test lint fmt check install demo bench clean test-postgres test-browser
 
 $(STAMP): pyproject.toml
 	@echo "Installing Tianmu into $(VENV) (first run only, a minute or two; log: $(VENV)/install.log)"
@@ -29,6 +29,12 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# gunicorn, the production extra (`make serve`, the benches).
+PROD_STAMP := $(VENV)/.installed-prod
+$(PROD_STAMP): $(STAMP)
+	@$(PIP) install -e '.[dev,prod]' >> $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@touch $(PROD_STAMP)
 
 ## Set up, migrate SQLite under var/, load the demo on an empty database, create one demo
 ## login per role, print where to go, serve (HOST=0.0.0.0 for a phone on the same network).
@@ -45,6 +51,12 @@ run: $(STAMP)
 	@echo "  Demo mode: no two-factor sign-in, no forced password change (development only)"
 	@echo ""
 	@$(RUN_ENV) $(BIN)/tianmu runserver $(HOST):$(PORT)
+
+## The production stack on this machine, in the foreground (docs/deploy.md): gunicorn, a Celery
+## worker for every queue and beat, DEBUG=0, against PostgreSQL 127.0.0.1:5432 (database
+## tianmu_serve, created and migrated) and Redis 127.0.0.1:6379. Ctrl-C stops all three.
+serve: $(PROD_STAMP)
+	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) deploy/serve
 
 ## Set up, lint, and run the whole suite (SQLite; browser tests run in .ci/run).
 test: $(STAMP) lint
@@ -67,9 +79,9 @@ test-postgres: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/pytest -m browser -q -p no:xdist
 
-bench: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[prod]'
+bench: $(PROD_STAMP)
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/match_cli.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/imports.py
 

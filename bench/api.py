@@ -155,6 +155,9 @@ def _env(db: str, var_dir: str) -> dict:
         SECRET_KEY=base64.urlsafe_b64encode(os.urandom(40)).decode(),
         TIANMU_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         TIANMU_LOOKUP_KEY=base64.urlsafe_b64encode(os.urandom(40)).decode(),
+        # Jobs in-process (no broker to start) and no access log: the figures stay comparable.
+        TIANMU_JOBS_IN_PROCESS="1",
+        TIANMU_ACCESS_LOG="0",
     )
     if db == "postgres":
         env["DATABASE_URL"] = PG_URL + PG_DB

@@ -56,6 +56,9 @@ def _env() -> None:
         TIANMU_LOOKUP_KEY=base64.urlsafe_b64encode(os.urandom(40)).decode(),
         TIANMU_VAR_DIR=tempfile.mkdtemp(prefix="tianmu-bench-imports-"),
         CELERY_BROKER_URL="",
+        # Jobs in-process (no broker to start) and no access log: the figures stay comparable.
+        TIANMU_JOBS_IN_PROCESS="1",
+        TIANMU_ACCESS_LOG="0",
     )
     os.makedirs(os.path.join(os.environ["TIANMU_VAR_DIR"], "static"), exist_ok=True)
 

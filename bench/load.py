@@ -143,6 +143,9 @@ def _env(var_dir: str) -> dict:
         FIELD_ENCRYPTION_KEY=key,
         TIANMU_ENCRYPTION_KEYS=key,
         TIANMU_LOOKUP_KEY=base64.urlsafe_b64encode(os.urandom(40)).decode(),
+        # Jobs in-process (no broker to start) and no access log: the figures stay comparable.
+        TIANMU_JOBS_IN_PROCESS="1",
+        TIANMU_ACCESS_LOG="0",
     )
     return env
 

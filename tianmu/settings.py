@@ -145,9 +145,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's /healthz probe needs no host check, redirect or session.
+    "tianmu.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tianmu.core.middleware.RequestIdMiddleware",
+    "tianmu.core.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,6 +204,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # failing; IMMEDIATE takes the write lock at BEGIN, so a transaction that reads and then
     # writes never meets a lock it cannot wait for (SQLite's deadlock answer comes at once).
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
+# Optional read replica (docs/deploy.md, "Read replica"): the cockpit's and the figures' GET
+# requests read domain rows there; writes and sign-in state always use "default".
+TIANMU_READ_REPLICA = ""
+TIANMU_REPLICA_PATHS = env_list(
+    "TIANMU_REPLICA_PATHS", ["/cockpit/", "/api/v1/kpis", "/api/v1/public/kpis"]
+)
+if os.environ.get("DATABASE_REPLICA_URL", ""):
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+        )
+    except Exception as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a database URL: {exc}") from exc
+    # Tests of a deployment with a replica read the test database through it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    TIANMU_READ_REPLICA = "replica"
+    DATABASE_ROUTERS = ["tianmu.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -296,8 +316,37 @@ CONTENT_SECURITY_POLICY = {
 
 # Celery: with no broker configured, tasks run in-process (eagerly) so a single machine
 # needs nothing but Python. Set CELERY_BROKER_URL=redis://127.0.0.1:6379/0 to use workers.
+# Production (DEBUG=0) refuses to start without a broker, so that no job (a matching run, an
+# import, a report) ever runs inside a web request and holds a gunicorn worker for minutes;
+# TIANMU_JOBS_IN_PROCESS=1 is the explicit way out (the test suite, the benches), and
+# `tianmu check --deploy` reports it (tianmu.E010, tianmu/core/checks.py).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+TIANMU_JOBS_IN_PROCESS = env_bool("TIANMU_JOBS_IN_PROCESS", DEBUG)
+if not DEBUG and not CELERY_BROKER_URL and not TIANMU_JOBS_IN_PROCESS:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must be set when DEBUG=0 (production): background jobs run on "
+        "Celery workers, never inside a web request (e.g. redis://127.0.0.1:6379/0; "
+        "docs/deploy.md). TIANMU_JOBS_IN_PROCESS=1 runs them in-process instead."
+    )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# One queue per kind of work, so a long matching run never delays an import or a report;
+# each has its own worker (`celery -A tianmu worker -Q matching`, docs/deploy.md). Tasks
+# without a route (none today) go to the default queue "celery".
+CELERY_TASK_ROUTES = {
+    "matching.*": {"queue": "matching"},
+    "exchange.*": {"queue": "imports"},
+    "reports.*": {"queue": "reports"},
+    "aggregates.*": {"queue": "aggregates"},
+}
+# A worker takes one message at a time and acknowledges it when done: a worker that dies
+# mid-task leaves the message for another (the task claims its run atomically, so a
+# redelivered matching run is never solved twice; the reaper marks runs whose worker died).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+# Redis hands an unacknowledged message to another worker after this long: longer than the
+# longest matching run (time limit at most 3600 s) so a busy worker keeps its message.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
 # Celery beat keeps the monthly brief on the 1st of each month and the quarterly ledger on
@@ -311,7 +360,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.ledger",
         "schedule": crontab(minute=45, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
     },
+    # Matching runs whose worker died are marked failed: "worker stopped"
+    # (tianmu/matching/execution.py, run_reap).
+    "matching-reap": {"task": "matching.reap", "schedule": 60.0},
 }
+# A running matching run beats (its `heartbeat` time) at each stage; the solve stage lasts at
+# most the run's time limit. A run silent for longer than its time limit plus this grace has
+# lost its worker (killed, out of memory, machine restarted) and is reaped.
+TIANMU_MATCHING_STALE_SECONDS = env_int("TIANMU_MATCHING_STALE_SECONDS", 300)
 
 TIANMU_PAGE_SIZE = 25
 TIANMU_API_MAX_LIMIT = 1000
@@ -345,18 +401,35 @@ TIANMU_ID_SEARCHES_PER_HOUR = env_count("TIANMU_ID_SEARCHES_PER_HOUR", 20)
 # The change log is kept at least this many months (`tianmu prunechanges`, docs/deploy.md).
 TIANMU_CHANGELOG_MIN_MONTHS = 6
 
+# Logs (docs/deploy.md, "Logs"): JSON lines with the request id (tianmu.core.logs) in
+# production, plain text in development; one access line a request from tianmu.request.
+TIANMU_LOG_FORMAT = os.environ.get("TIANMU_LOG_FORMAT", "text" if DEBUG else "json")
+if TIANMU_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"TIANMU_LOG_FORMAT must be json or text; got {TIANMU_LOG_FORMAT!r}")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "json": {"()": "tianmu.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": TIANMU_LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Django's own default sends its records to a console handler *and* on to the root's, so
     # each line printed twice ("Watching for file changes" under `make run`): one handler.
     "loggers": {
-        "django": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # The access log: on with JSON (production), off in development, where runserver
+        # prints its own. TIANMU_ACCESS_LOG=0/1 overrides.
+        "tianmu.request": {
             "handlers": ["console"],
-            "level": os.environ.get("LOG_LEVEL", "WARNING"),
+            "level": "INFO"
+            if env_bool("TIANMU_ACCESS_LOG", TIANMU_LOG_FORMAT == "json")
+            else "WARNING",
             "propagate": False,
-        }
+        },
     },
 }
+# Workers log through the same LOGGING (JSON lines too), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

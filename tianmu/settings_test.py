@@ -11,6 +11,11 @@ _TEST_ENV = {
     # Fernet keys made for the tests; the suite rotates to others of its own.
     "TIANMU_ENCRYPTION_KEYS": "lhjmrVVlMEvd9krAOgqPsuQCLB3QWbN_N_X2tEWcXbQ=",
     "TIANMU_LOOKUP_KEY": "tianmu-tests-only-lookup-key-for-keyed-hashes",
+    # Production refuses to start without a broker; the suite runs background jobs in-process.
+    "TIANMU_JOBS_IN_PROCESS": "1",
+    # No access line per request: a failing test's captured log stays readable (the logging
+    # tests turn it on for themselves).
+    "TIANMU_ACCESS_LOG": "0",
 }
 for _name, _value in _TEST_ENV.items():
     os.environ.setdefault(_name, _value)

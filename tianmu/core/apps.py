@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from tianmu.core import changelog  # noqa: F401  (connects the change-log signals)
+        from tianmu.core import (
+            changelog,  # noqa: F401  (connects the change-log signals)
+            checks,  # noqa: F401  (registers the deployment checks)
+        )
 
         # Each app's scopes.py registers its models' who-may-see-what rules.
         autodiscover_modules("scopes")

@@ -73,3 +73,11 @@ def _log_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
         after = sorted(getattr(instance, field.name).values_list("pk", flat=True))
         if before != after:
             _write(instance, ObjectChange.Action.UPDATE, {field.name: before}, {field.name: after})
+
+
+def record_update(instance, before: dict | None) -> None:
+    """Log an update made by a conditional `QuerySet.update()` (an atomic claim), which sends
+    no signals: `before` is the row as it was read, `instance` holds the values written."""
+    after = snapshot(instance)
+    _write(instance, ObjectChange.Action.UPDATE, before, after)
+    instance._loaded_snapshot = after

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
 
 from tianmu.core.context import Actor, _actor
+from tianmu.core.logs import request_id_var
+
+request_log = logging.getLogger("tianmu.request")
 
 
 class RequestIdMiddleware:
@@ -21,9 +26,28 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         request.id = uuid.uuid4().hex
-        response = self.get_response(request)
-        response["X-Request-ID"] = request.id
-        return response
+        token = request_id_var.set(request.id)
+        start = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request.id
+            # The access log: one line a request (JSON in production, tianmu.core.logs).
+            request_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "request_id": request.id,
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - start) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)
 
 
 class ChangeActorMiddleware:

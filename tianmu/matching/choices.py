@@ -12,6 +12,9 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+#: A run's solver time limit unless it asks for another (seconds).
+DEFAULT_TIME_LIMIT = 60.0
+
 #: Statuses after which a run never changes again.
 FINISHED = {RunStatus.DONE, RunStatus.FAILED}
 

@@ -77,6 +77,10 @@ class MatchingRun(ChangeLoggedModel):
     seconds = models.FloatField(_("solver seconds"), null=True, blank=True)
     started = models.DateTimeField(_("started"), null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Who is solving it: the worker that claimed the queued run (host:pid), and when it last
+    # reported (each stage); a run silent too long has lost its worker (execution.run_reap).
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    heartbeat = models.DateTimeField(_("heartbeat"), null=True, blank=True)
 
     # The instance and result are written once and can be large (a county is ~100 KB); the
     # change log records that they were set, not a second and third copy of them per update.

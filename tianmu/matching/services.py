@@ -20,7 +20,7 @@ from tianmu.alliances.choices import AllianceStatus, MemberRole
 from tianmu.alliances.models import Alliance, AllianceMember, DateRangeMixin, Pairing, Program
 from tianmu.alliances.services import member_add, pairing_create
 from tianmu.core.services import ensure_editable, object_save, service
-from tianmu.matching.choices import EnterprisePool
+from tianmu.matching.choices import DEFAULT_TIME_LIMIT, EnterprisePool
 from tianmu.matching.execution import run_execute  # noqa: F401  (its old home)
 from tianmu.matching.models import MatchingRun, Proposal
 from tianmu.matching.selectors import proposal_term
@@ -28,7 +28,6 @@ from tianmu.matching.tasks import run_matching
 from tianmu.registry.models import Organization, Village
 
 #: Solver time limit when the request names none (it bounds only the MIP path).
-DEFAULT_TIME_LIMIT = 60.0
 
 
 # --- Starting a run ---------------------------------------------------------------------------

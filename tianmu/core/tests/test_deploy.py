@@ -26,6 +26,8 @@ PRODUCTION_ENV = {
     "SECURE_HSTS_SECONDS": "31536000",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SECURE_HSTS_PRELOAD": "1",
+    # Checked for being set, not connected to (`/healthz` connects).
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -35,7 +37,8 @@ def run(code_or_args, env_extra: dict[str, str], tmp_path) -> subprocess.Complet
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("TIANMU_", "SECURE_", "DJANGO_"))
-        and k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"}
+        and k
+        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CELERY_BROKER_URL"}
     }
     env.update(
         PYTHONPATH=str(ROOT),
@@ -71,6 +74,8 @@ def without(*names: str) -> dict[str, str]:
             "must be different keys",
         ),
         ({**PRODUCTION_ENV, "TIANMU_DEMO": "1"}, "TIANMU_DEMO=1 is for development only"),
+        (without("CELERY_BROKER_URL"), "CELERY_BROKER_URL must be set when DEBUG=0"),
+        ({**PRODUCTION_ENV, "TIANMU_LOG_FORMAT": "xml"}, "TIANMU_LOG_FORMAT must be json or text"),
     ],
 )
 def test_production_refuses_to_start_without_its_secrets(tmp_path, env, message):
@@ -104,6 +109,16 @@ def test_check_deploy_names_what_is_missing_without_them(tmp_path):
     assert result.returncode != 0
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in result.stderr
+
+
+def test_jobs_in_process_in_production_start_but_fail_check_deploy(tmp_path):
+    """TIANMU_JOBS_IN_PROCESS=1 is the explicit way to run jobs in-process (the test suite,
+    the benches); `check --deploy` still says no job may run inside a web request."""
+    env = {**without("CELERY_BROKER_URL"), "TIANMU_JOBS_IN_PROCESS": "1"}
+    assert run(SETUP, env, tmp_path).stdout.strip() == "started"
+    result = run(["manage.py", "check", "--deploy"], env, tmp_path)
+    assert result.returncode != 0
+    assert "tianmu.E010" in result.stderr and "CELERY_BROKER_URL is not set" in result.stderr
 
 
 def test_genkey_works_before_any_key_is_set(tmp_path):

@@ -148,6 +148,27 @@ def _list(data: dict, key: str) -> list:
     return val
 
 
+def _score_table_fast(
+    rows: list, members: set[str], villages: set[str]
+) -> dict[tuple[str, str], float] | None:
+    """The score table of valid `rows`, checked column by column (a county's 525,000 pairs in a
+    fraction of the row-by-row time), or None when any row is wrong: the caller then checks row
+    by row, for the message naming it."""
+    if not all(type(row) is list and len(row) == 3 for row in rows):
+        return None
+    mids = [str(row[0]) for row in rows]
+    vids = [str(row[1]) for row in rows]
+    values = [row[2] for row in rows]
+    if not (set(mids) <= members and set(vids) <= villages):
+        return None
+    if not all(type(v) is float or type(v) is int for v in values):  # bool is neither
+        return None
+    if not all(map(math.isfinite, values)):
+        return None
+    table = dict(zip(zip(mids, vids, strict=True), map(float, values), strict=True))
+    return table if len(table) == len(rows) else None  # a duplicate pair
+
+
 def parse_instance(data: Any) -> Instance:
     """Validate decoded JSON and build an :class:`Instance`."""
     data = _keys(data, TOP_KEYS, "instance")
@@ -298,7 +319,12 @@ def parse_instance(data: Any) -> Instance:
                 raise InstanceError(
                     f"scores.{pool}: must be a list of [member_id, village_id, score]"
                 )
-            table: dict[tuple[str, str], float] = {}
+            table = _score_table_fast(rows, pool_ids[pool], village_ids)
+            if table is not None:
+                scores[pool] = table
+                continue
+            # Something is wrong: the row-by-row check names the first offending row.
+            table = {}
             for i, row in enumerate(rows):
                 where = f"scores.{pool}[{i}]"
                 if not isinstance(row, list) or len(row) != 3:

@@ -15,6 +15,9 @@ from tianmu.matching.solver import cli
 
 class Command(BaseCommand):
     help = "Pair villages with 5+1+X alliances: optimise INSTANCE.json into RESULT.json."
+    # The solver touches no model or URL: Django's system checks would only add a second.
+    # (The `tianmu` console script does not even start Django for `match`: tianmu/cli.py.)
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("instance", metavar="INSTANCE", help="instance JSON file")
