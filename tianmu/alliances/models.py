@@ -16,19 +16,27 @@ from tianmu.core.models import ChangeLoggedModel, DateRangeMixin
 from tianmu.registry.choices import AreaLevel
 
 
-class Program(ChangeLoggedModel, DateRangeMixin):
-    """A programme such as “天目共富联盟 2023–2025”: a county, a term and the 5+1+X rules.
+#: The levels a programme's area may be: a county's own, a city's or the province's (山海协作).
+PROGRAM_LEVELS = (AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY)
 
-    The rules are data: another county can run 3+1+X by saying so here.
+
+class Program(ChangeLoggedModel, DateRangeMixin):
+    """A programme such as “天目共富联盟 2023–2025”: an area, a term and the 5+1+X rules.
+
+    The area is a county, a city or the province; its villages are the ones the programme may
+    pair. A programme above a county pairs across county lines (山海协作): enterprises of one
+    county with villages of another. The rules are data: another county can run 3+1+X by
+    saying so here.
     """
 
     name = models.CharField(_("name"), max_length=200)
-    county = models.ForeignKey(
+    area = models.ForeignKey(
         "registry.Area",
-        verbose_name=_("county"),
+        verbose_name=_("area"),
         on_delete=models.PROTECT,
         related_name="programs",
-        limit_choices_to={"level": AreaLevel.COUNTY},
+        limit_choices_to={"level__in": PROGRAM_LEVELS},
+        help_text=_("A county, a city or the province: the programme pairs villages inside it."),
     )
     core_count = models.PositiveSmallIntegerField(
         _("core enterprises per alliance"), default=5, validators=[MinValueValidator(1)]
@@ -55,14 +63,28 @@ class Program(ChangeLoggedModel, DateRangeMixin):
         return self.name
 
     @property
+    def county(self):
+        """The programme's area (the name it had when every programme was a county's); kept
+        so that `Program(county=…)` and `program.county` keep working."""
+        return self.area
+
+    @county.setter
+    def county(self, value) -> None:
+        self.area = value
+
+    def covers(self, area) -> bool:
+        """Whether `area` (a village's, a town's…) lies inside the programme's area."""
+        return area.pk == self.area_id or f"/{self.area_id}/" in area.path
+
+    @property
     def formula(self) -> str:
         """The composition in the article's notation, e.g. “5+1+X”."""
         return f"{self.core_count}+{self.chamber_count}+X"
 
     def clean(self):
         super().clean()
-        if self.county_id and self.county.level != AreaLevel.COUNTY:
-            raise ValidationError({"county": _("Choose a county or district.")})
+        if self.area_id and self.area.level not in PROGRAM_LEVELS:
+            raise ValidationError({"area": _("Choose a county or district, a city or the province.")})
         if self.partners_max is not None and self.partners_max < self.partners_min:
             raise ValidationError({"partners_max": _("The maximum cannot be below the minimum.")})
 
@@ -276,11 +298,14 @@ class Pairing(ChangeLoggedModel, DateRangeMixin):
             return
         program = self.alliance.program
         village = self.village
-        if village.area.path.find(f"/{program.county_id}/") < 0:
+        if not program.covers(village.area):
             raise ValidationError(
                 {
-                    "village": _("“%(village)s” is not in %(county)s, the programme's county.")
-                    % {"village": village, "county": program.county}
+                    "village": _(
+                        "“%(village)s” lies outside %(area)s, the programme's area: a "
+                        "programme pairs only villages inside its area."
+                    )
+                    % {"village": village, "area": program.area}
                 }
             )
         overlap = DateRangeMixin.overlapping(self.start, self.end)

@@ -41,7 +41,7 @@ def run_execute(*, user, run_id: int) -> MatchingRun:
     it is. Not one transaction: each step commits so the run's page can show its progress."""
     from tianmu.matching.solver import InstanceError, solve
 
-    run = MatchingRun.objects.select_related("program__county", "requested_by").get(pk=run_id)
+    run = MatchingRun.objects.select_related("program__area", "requested_by").get(pk=run_id)
     if run.is_finished:
         return run
     try:

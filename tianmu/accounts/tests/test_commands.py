@@ -76,8 +76,8 @@ def test_adduser_generates_and_prints_a_password_when_none_is_given(world):
     ("role", "scope", "message"),
     [
         # wrong level
-        ("admin", "330112107", "area of level county"),
-        ("leader", "330112107201", "area of level county"),
+        ("admin", "330112107", "area of level province, city, county"),
+        ("leader", "330112107201", "area of level province, city, county"),
         ("town", "330112", "area of level town"),
         ("village", "330112107", "area of level village"),
         # unknown codes
