@@ -33,9 +33,9 @@ class ProgramForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         # A county, a city or the province (limit_choices_to), inside what the user may see;
         # the service checks the user may edit programmes there.
-        self.fields["area"].queryset = self.fields["area"].queryset.filter(
-            level__in=PROGRAM_LEVELS
-        ).order_by("path", "code")
+        self.fields["area"].queryset = (
+            self.fields["area"].queryset.filter(level__in=PROGRAM_LEVELS).order_by("path", "code")
+        )
 
 
 class AllianceForm(ScopedModelForm):

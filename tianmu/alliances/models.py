@@ -15,7 +15,6 @@ from tianmu.alliances.rules import alliance_rule_check
 from tianmu.core.models import ChangeLoggedModel, DateRangeMixin
 from tianmu.registry.choices import AreaLevel
 
-
 #: The levels a programme's area may be: a county's own, a city's or the province's (山海协作).
 PROGRAM_LEVELS = (AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY)
 
@@ -84,7 +83,9 @@ class Program(ChangeLoggedModel, DateRangeMixin):
     def clean(self):
         super().clean()
         if self.area_id and self.area.level not in PROGRAM_LEVELS:
-            raise ValidationError({"area": _("Choose a county or district, a city or the province.")})
+            raise ValidationError(
+                {"area": _("Choose a county or district, a city or the province.")}
+            )
         if self.partners_max is not None and self.partners_max < self.partners_min:
             raise ValidationError({"partners_max": _("The maximum cannot be below the minimum.")})
 

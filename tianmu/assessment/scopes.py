@@ -1,7 +1,7 @@
 """Scope rules: a programme's thresholds, schemes and assessments are seen by whoever sees
 the programme (its area's officers, its alliances' organisations) and changed by the
-programme admins of its area (a county, a city or the province). Drafts of an assessment are the admin's and the leader's until
-published."""
+programme admins of its area (a county, a city or the province). Drafts of an assessment are
+the admin's and the leader's until published."""
 
 from __future__ import annotations
 

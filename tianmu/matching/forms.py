@@ -10,8 +10,8 @@ from tianmu.core.scoping import editable_by, visible_to
 from tianmu.matching.choices import EnterprisePool
 from tianmu.matching.selectors import (
     chamber_pool,
-    program_villages,
     partner_pool,
+    program_villages,
     unpaired_villages,
 )
 from tianmu.registry.choices import AreaLevel, OrganizationKind

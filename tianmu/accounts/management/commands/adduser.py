@@ -33,9 +33,9 @@ def _messages(exc: ValidationError) -> str:
 class Command(BaseCommand):
     help = (
         "Create a user with a role and a scope. Area roles (admin, leader: a county, a city or "
-        "the province; town; village) take a division code, short forms accepted (330112, 330112107); enterprise "
-        "and bank roles take an organisation id or credit code; superuser takes none. The "
-        "user must change the password at the first sign-in."
+        "the province; town; village) take a division code, short forms accepted (33, 3301, "
+        "330112, 330112107); enterprise and bank roles take an organisation id or credit "
+        "code; superuser takes none. The user must change the password at the first sign-in."
     )
 
     def add_arguments(self, parser):
