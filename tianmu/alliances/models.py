@@ -71,6 +71,10 @@ class Program(ChangeLoggedModel, DateRangeMixin):
     def county(self, value) -> None:
         self.area = value
 
+    @property
+    def county_id(self) -> int | None:
+        return self.area_id
+
     def covers(self, area) -> bool:
         """Whether `area` (a village's, a town's…) lies inside the programme's area."""
         return area.pk == self.area_id or f"/{self.area_id}/" in area.path

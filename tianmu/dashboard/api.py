@@ -221,7 +221,7 @@ def kpi_record_list(request, key: str, params: Query[KpiParams], page: Query[Rec
     response=dict[str, Any],
     summary="Public aggregate figures of a county (no sign-in)",
     description=(
-        "The same figures as /kpis for a whole county that runs a programme, for the public: "
+        "The same figures as /kpis for a whole county in a programme's area, for the public: "
         "aggregates only, no records and no personal data. `area` is the county's division "
         "code (default: the first county with a programme)."
     ),
