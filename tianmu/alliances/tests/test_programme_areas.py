@@ -149,7 +149,8 @@ def test_a_pairing_outside_the_programme_area_is_refused_and_writes_nothing(city
 
     # A county's programme still pairs only its own county's villages, in both languages.
     r = api("superuser", "post", "/pairings",
-            {"alliance": w.a2.pk, "village": w.vb.pk, "start": "2030-01-01"}, lang="zh-hans")  # fmt: skip
+            {"alliance": w.a2.pk, "village": w.vb.pk, "start": "2030-01-01"},
+            lang="zh-hans")  # fmt: skip
     assert r.status_code == 400
     assert "临安区" in r.json()["errors"]["village"][0]
     assert "区域" in r.json()["errors"]["village"][0]
