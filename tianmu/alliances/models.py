@@ -90,6 +90,24 @@ class Program(ChangeLoggedModel, DateRangeMixin):
             raise ValidationError(
                 {"area": _("Choose a county or district, a city or the province.")}
             )
+        if self.pk and self.area_id:
+            # Narrowing the area must not leave pairings outside it.
+            outside = (
+                Pairing.objects.filter(alliance__program=self)
+                .exclude(village__area__path__contains=f"/{self.area_id}/")
+                .select_related("village__area")
+                .first()
+            )
+            if outside is not None:
+                raise ValidationError(
+                    {
+                        "area": _(
+                            "“%(village)s”, paired in this programme, lies outside %(area)s: "
+                            "a programme's villages must lie inside its area."
+                        )
+                        % {"village": outside.village, "area": self.area}
+                    }
+                )
         if self.partners_max is not None and self.partners_max < self.partners_min:
             raise ValidationError({"partners_max": _("The maximum cannot be below the minimum.")})
 

@@ -177,3 +177,28 @@ def test_a_client_that_sends_county_still_sets_the_area(city):
     assert Program.objects.get(pk=r.json()["id"]).area == city.county_b
     r = api("city_admin", "get", "/programs", {"area": "3301"})
     assert {p["name"] for p in r.json()["items"]} >= {"旧客户端", "天目共富联盟 测试"}
+
+
+def test_narrowing_a_programme_area_below_its_villages_is_refused(city):
+    """A city programme with a pairing in county B cannot become county A's."""
+    w, api = city, ApiClient(city)
+    program = Program.objects.get(pk=_program(api, "city_admin", w.city).json()["id"])
+    aid = api("city_admin", "post", "/alliances", {"program": program.pk, "name": "联盟"}).json()[
+        "id"
+    ]
+    r = api("city_admin", "post", "/pairings",
+            {"alliance": aid, "village": w.vb.pk, "start": "2024-01-01"})  # fmt: skip
+    assert r.status_code == 201, r.content
+    before = db_state()
+    r = api("city_admin", "patch", f"/programs/{program.pk}", {"area": w.county.pk})
+    assert r.status_code == 400
+    assert r.json()["errors"]["area"] == [
+        "“示例富阳村”, paired in this programme, lies outside 临安区: a programme's villages "
+        "must lie inside its area."
+    ]
+    assert db_state() == before
+    program.refresh_from_db()
+    assert program.area == w.city
+    # County B holds the pairing: narrowing to it is fine.
+    r = api("city_admin", "patch", f"/programs/{program.pk}", {"area": w.county_b.pk})
+    assert r.status_code == 200 and r.json()["area"]["code"] == "330111000000"
