@@ -151,6 +151,24 @@ class Alliance(ChangeLoggedModel):
 
     def clean(self):
         super().clean()
+        if self.pk and self.program_id:
+            # Moved to another programme: its pairings must lie inside that programme's area.
+            program = self.program
+            outside = (
+                self.pairings.exclude(village__area__path__contains=f"/{program.area_id}/")
+                .select_related("village__area")
+                .first()
+            )
+            if outside is not None:
+                raise ValidationError(
+                    {
+                        "program": _(
+                            "“%(village)s”, paired with this alliance, lies outside %(area)s, "
+                            "the programme's area."
+                        )
+                        % {"village": outside.village, "area": program.area}
+                    }
+                )
         was = (getattr(self, "_loaded_snapshot", None) or {}).get("status")
         if self.status == AllianceStatus.ACTIVE and was != AllianceStatus.ACTIVE and self.pk:
             check = alliance_rule_check(alliance=self)

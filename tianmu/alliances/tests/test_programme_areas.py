@@ -202,3 +202,19 @@ def test_narrowing_a_programme_area_below_its_villages_is_refused(city):
     # County B holds the pairing: narrowing to it is fine.
     r = api("city_admin", "patch", f"/programs/{program.pk}", {"area": w.county_b.pk})
     assert r.status_code == 200 and r.json()["area"]["code"] == "330111000000"
+
+
+def test_an_alliance_cannot_move_to_a_programme_outside_its_villages(city):
+    """AB (paired with county B's village) cannot move into county A's programme."""
+    w, api = city, ApiClient(city)
+    before = db_state()
+    r = api("superuser", "patch", f"/alliances/{w.ab.pk}", {"program": w.program.pk})
+    assert r.status_code == 400
+    assert r.json()["errors"]["program"] == [
+        "“示例富阳村”, paired with this alliance, lies outside 临安区, the programme's area."
+    ]
+    assert db_state() == before
+    # Into the city's programme it may go.
+    program = Program.objects.get(pk=_program(api, "city_admin", w.city).json()["id"])
+    r = api("superuser", "patch", f"/alliances/{w.ab.pk}", {"program": program.pk})
+    assert r.status_code == 200, r.content
