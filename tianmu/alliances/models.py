@@ -90,7 +90,8 @@ class Program(ChangeLoggedModel, DateRangeMixin):
             raise ValidationError(
                 {"area": _("Choose a county or district, a city or the province.")}
             )
-        if self.pk and self.area_id:
+        loaded = getattr(self, "_loaded_snapshot", None) or {}
+        if self.pk and self.area_id and loaded.get("area_id") != self.area_id:
             # Narrowing the area must not leave pairings outside it.
             outside = (
                 Pairing.objects.filter(alliance__program=self)
@@ -151,7 +152,8 @@ class Alliance(ChangeLoggedModel):
 
     def clean(self):
         super().clean()
-        if self.pk and self.program_id:
+        loaded = getattr(self, "_loaded_snapshot", None) or {}
+        if self.pk and self.program_id and loaded.get("program_id") != self.program_id:
             # Moved to another programme: its pairings must lie inside that programme's area.
             program = self.program
             outside = (
@@ -169,7 +171,7 @@ class Alliance(ChangeLoggedModel):
                         % {"village": outside.village, "area": program.area}
                     }
                 )
-        was = (getattr(self, "_loaded_snapshot", None) or {}).get("status")
+        was = loaded.get("status")
         if self.status == AllianceStatus.ACTIVE and was != AllianceStatus.ACTIVE and self.pk:
             check = alliance_rule_check(alliance=self)
             if not check.ok:
