@@ -63,7 +63,10 @@ class UserForm(forms.Form):
         label=_("Scope area"),
         queryset=None,
         required=False,
-        help_text=_("County for programme admins and leaders, a town or a village otherwise."),
+        help_text=_(
+            "A county, a city or the province for programme admins and leaders, a town or a "
+            "village otherwise."
+        ),
     )
     scope_organization = forms.ModelChoiceField(
         label=_("Scope organisation"),
@@ -78,7 +81,7 @@ class UserForm(forms.Form):
     )
 
     def __init__(self, *args, by, account=None, **kwargs):
-        from tianmu.accounts.choices import Role
+        from tianmu.accounts.choices import AREA_ROLES, Role
         from tianmu.core.scoping import editable_by, scope_for
         from tianmu.registry.models import Area, Organization
 
@@ -91,9 +94,8 @@ class UserForm(forms.Form):
         else:
             areas = Area.objects.filter(scope.area_q("pk"))
             orgs = editable_by(by, Organization)
-        self.fields["scope_area"].queryset = areas.filter(
-            level__in=("county", "town", "village")
-        ).order_by("path")
+        levels = {level for allowed in AREA_ROLES.values() for level in allowed}
+        self.fields["scope_area"].queryset = areas.filter(level__in=levels).order_by("path")
         self.fields["scope_organization"].queryset = orgs.filter(
             kind__in=("enterprise", "partner")
         ).order_by("kind", "name")

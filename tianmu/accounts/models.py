@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tianmu.accounts.choices import AREA_ROLES, ORG_ROLES, Role
 from tianmu.core.models import ChangeLogged, ChangeLoggedModel
+from tianmu.registry.choices import AreaLevel
 
 
 class User(ChangeLogged, AbstractUser):
@@ -69,12 +70,12 @@ class User(ChangeLogged, AbstractUser):
         super().clean()
         if self.role == Role.SUPERUSER:
             return
-        level = AREA_ROLES.get(self.role)
-        if level and (self.scope_area is None or self.scope_area.level != level):
+        levels = AREA_ROLES.get(self.role)
+        if levels and (self.scope_area is None or self.scope_area.level not in levels):
             raise ValidationError(
                 {
                     "scope_area": _("This role needs an area of level %(level)s as its scope.")
-                    % {"level": level}
+                    % {"level": ", ".join(str(AreaLevel(v).label).lower() for v in levels)}
                 }
             )
         kind = ORG_ROLES.get(self.role)

@@ -28,7 +28,7 @@ def tokens_matching(user, given: str) -> list[ApiToken]:
 
 def users_managed_by(user) -> QuerySet:
     """The users `user` may create, change, deactivate and reset: a superuser all, a programme
-    admin those in their county (tianmu/accounts/scopes.py), nobody else none."""
+    admin those in their area (tianmu/accounts/scopes.py), nobody else none."""
     from tianmu.accounts.models import User
     from tianmu.accounts.scopes import managed_users_q
     from tianmu.core.scoping import scope_for

@@ -53,7 +53,7 @@ def apitoken_revoke(*, token: ApiToken, by: User | None = None) -> ApiToken:
     return token
 
 
-# --- users managed from the web (a programme admin within their county) --------------------
+# --- users managed from the web (a programme admin within their area) --------------------
 
 
 def _ensure_manages(user: User, account: User, *, field: str | None = None) -> None:

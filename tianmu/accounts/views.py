@@ -128,7 +128,7 @@ def otp_verify(request):
 @never_cache
 @login_required
 def token_list(request):
-    """The user's API tokens (and, for admins, those of their county's users); a new one's
+    """The user's API tokens (and, for admins, those of their area's users); a new one's
     key is shown once, on the page that created it."""
     form = ApiTokenForm(request.POST or None)
     new_key = None

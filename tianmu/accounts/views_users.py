@@ -1,4 +1,5 @@
-"""Users managed from the web: a programme admin's users within their county.
+"""Users managed from the web: a programme admin's users within their area (a county, a city
+or the province).
 
 Every write goes through a service in tianmu/accounts/services.py (change-logged, scoped);
 these views validate the form, call it and say what happened. Users outside what the admin

@@ -98,14 +98,14 @@ def build_alliances(ctx: DemoContext) -> None:
     county = ctx.refs["county"]
     start, end = program_term(ctx.today)
     program = (
-        Program.objects.filter(county=county, name__startswith=PROGRAM_PREFIX)
+        Program.objects.filter(area=county, name__startswith=PROGRAM_PREFIX)
         .order_by("-start")
         .first()
     )
     if program is None:
         program, _ = ctx.ensure(
             Program,
-            {"county": county, "name": f"{PROGRAM_PREFIX} {start.year}–{end.year}"},
+            {"area": county, "name": f"{PROGRAM_PREFIX} {start.year}–{end.year}"},
             start=start,
             end=end,
             core_count=5,

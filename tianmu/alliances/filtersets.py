@@ -16,7 +16,8 @@ from tianmu.registry.selectors import area_from_code
 
 class ProgramFilterSet(SearchFilterSet):
     search_fields = ("name", "description")
-    county = AreaCodeFilter(field_name="county", label=_("County (code)"))
+    area = AreaCodeFilter(field_name="area", label=_("Area (code)"))
+    county = AreaCodeFilter(field_name="area", label=_("County (code)"))  # the former name
     ordering = django_filters.OrderingFilter(fields=("name", "start", "end"))
 
     class Meta:

@@ -3,21 +3,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tianmu.alliances.models import Alliance, AllianceMember, Pairing, Program
+from tianmu.alliances.models import PROGRAM_LEVELS, Alliance, AllianceMember, Pairing, Program
 from tianmu.core.forms import ScopedModelForm
-from tianmu.registry.choices import AreaLevel
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ProgramForm(ScopedModelForm):
-    scoped_fields = {"county": "visible"}
+    scoped_fields = {"area": "visible"}
 
     class Meta:
         model = Program
         fields = [
             "name",
-            "county",
+            "area",
             "start",
             "end",
             "core_count",
@@ -32,8 +31,10 @@ class ProgramForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = self.fields["county"].queryset.filter(
-            level=AreaLevel.COUNTY
+        # A county, a city or the province (limit_choices_to), inside what the user may see;
+        # the service checks the user may edit programmes there.
+        self.fields["area"].queryset = (
+            self.fields["area"].queryset.filter(level__in=PROGRAM_LEVELS).order_by("path", "code")
         )
 
 

@@ -15,20 +15,27 @@ from tianmu.alliances.rules import alliance_rule_check
 from tianmu.core.models import ChangeLoggedModel, DateRangeMixin
 from tianmu.registry.choices import AreaLevel
 
+#: The levels a programme's area may be: a county's own, a city's or the province's (山海协作).
+PROGRAM_LEVELS = (AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY)
+
 
 class Program(ChangeLoggedModel, DateRangeMixin):
-    """A programme such as “天目共富联盟 2023–2025”: a county, a term and the 5+1+X rules.
+    """A programme such as “天目共富联盟 2023–2025”: an area, a term and the 5+1+X rules.
 
-    The rules are data: another county can run 3+1+X by saying so here.
+    The area is a county, a city or the province; its villages are the ones the programme may
+    pair. A programme above a county pairs across county lines (山海协作): enterprises of one
+    county with villages of another. The rules are data: another county can run 3+1+X by
+    saying so here.
     """
 
     name = models.CharField(_("name"), max_length=200)
-    county = models.ForeignKey(
+    area = models.ForeignKey(
         "registry.Area",
-        verbose_name=_("county"),
+        verbose_name=_("area"),
         on_delete=models.PROTECT,
         related_name="programs",
-        limit_choices_to={"level": AreaLevel.COUNTY},
+        limit_choices_to={"level__in": PROGRAM_LEVELS},
+        help_text=_("A county, a city or the province: the programme pairs villages inside it."),
     )
     core_count = models.PositiveSmallIntegerField(
         _("core enterprises per alliance"), default=5, validators=[MinValueValidator(1)]
@@ -55,14 +62,53 @@ class Program(ChangeLoggedModel, DateRangeMixin):
         return self.name
 
     @property
+    def county(self):
+        """The programme's area (the name it had when every programme was a county's); kept
+        so that `Program(county=…)` and `program.county` keep working."""
+        return self.area
+
+    @county.setter
+    def county(self, value) -> None:
+        self.area = value
+
+    @property
+    def county_id(self) -> int | None:
+        return self.area_id
+
+    def covers(self, area) -> bool:
+        """Whether `area` (a village's, a town's…) lies inside the programme's area."""
+        return area.pk == self.area_id or f"/{self.area_id}/" in area.path
+
+    @property
     def formula(self) -> str:
         """The composition in the article's notation, e.g. “5+1+X”."""
         return f"{self.core_count}+{self.chamber_count}+X"
 
     def clean(self):
         super().clean()
-        if self.county_id and self.county.level != AreaLevel.COUNTY:
-            raise ValidationError({"county": _("Choose a county or district.")})
+        if self.area_id and self.area.level not in PROGRAM_LEVELS:
+            raise ValidationError(
+                {"area": _("Choose a county or district, a city or the province.")}
+            )
+        loaded = getattr(self, "_loaded_snapshot", None) or {}
+        if self.pk and self.area_id and loaded.get("area_id") != self.area_id:
+            # Narrowing the area must not leave pairings outside it.
+            outside = (
+                Pairing.objects.filter(alliance__program=self)
+                .exclude(village__area__path__contains=f"/{self.area_id}/")
+                .select_related("village__area")
+                .first()
+            )
+            if outside is not None:
+                raise ValidationError(
+                    {
+                        "area": _(
+                            "“%(village)s”, paired in this programme, lies outside %(area)s: "
+                            "a programme's villages must lie inside its area."
+                        )
+                        % {"village": outside.village, "area": self.area}
+                    }
+                )
         if self.partners_max is not None and self.partners_max < self.partners_min:
             raise ValidationError({"partners_max": _("The maximum cannot be below the minimum.")})
 
@@ -106,7 +152,26 @@ class Alliance(ChangeLoggedModel):
 
     def clean(self):
         super().clean()
-        was = (getattr(self, "_loaded_snapshot", None) or {}).get("status")
+        loaded = getattr(self, "_loaded_snapshot", None) or {}
+        if self.pk and self.program_id and loaded.get("program_id") != self.program_id:
+            # Moved to another programme: its pairings must lie inside that programme's area.
+            program = self.program
+            outside = (
+                self.pairings.exclude(village__area__path__contains=f"/{program.area_id}/")
+                .select_related("village__area")
+                .first()
+            )
+            if outside is not None:
+                raise ValidationError(
+                    {
+                        "program": _(
+                            "“%(village)s”, paired with this alliance, lies outside %(area)s, "
+                            "the programme's area."
+                        )
+                        % {"village": outside.village, "area": program.area}
+                    }
+                )
+        was = loaded.get("status")
         if self.status == AllianceStatus.ACTIVE and was != AllianceStatus.ACTIVE and self.pk:
             check = alliance_rule_check(alliance=self)
             if not check.ok:
@@ -276,11 +341,14 @@ class Pairing(ChangeLoggedModel, DateRangeMixin):
             return
         program = self.alliance.program
         village = self.village
-        if village.area.path.find(f"/{program.county_id}/") < 0:
+        if not program.covers(village.area):
             raise ValidationError(
                 {
-                    "village": _("“%(village)s” is not in %(county)s, the programme's county.")
-                    % {"village": village, "county": program.county}
+                    "village": _(
+                        "“%(village)s” lies outside %(area)s, the programme's area: a "
+                        "programme pairs only villages inside its area."
+                    )
+                    % {"village": village, "area": program.area}
                 }
             )
         overlap = DateRangeMixin.overlapping(self.start, self.end)

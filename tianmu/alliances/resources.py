@@ -25,7 +25,8 @@ ALLIANCE_REF = Shape("AllianceRef", Alliance, {"id": None, "name": None})
 
 class ProgramIn(Schema):
     name: str | None = None
-    county: int | None = None
+    area: int | None = None
+    county: int | None = None  # the former name of `area`, still accepted
     start: datetime.date | None = None
     end: datetime.date | None = None
     core_count: int | None = None
@@ -35,6 +36,14 @@ class ProgramIn(Schema):
     partners_max: int | None = None
     core_must_be_fic: bool | None = None
     description: str | None = None
+
+
+def _program_input(data: dict) -> dict:
+    """`county` is the former name of `area`: a client that still sends it sets the area."""
+    county = data.pop("county", None)
+    if county is not None and data.get("area") is None:
+        data["area"] = county
+    return data
 
 
 def _formula(row) -> str:
@@ -51,7 +60,10 @@ PROGRAMS = Resource(
         {
             "id": None,
             "name": None,
-            "county": Nest(AREA_REF, "county"),
+            # `county` is kept for existing clients: the same area as `area` (a county, a city
+            # or the province; docs/programmes.md).
+            "county": Nest(AREA_REF, "area", export=False),
+            "area": Nest(AREA_REF, "area"),
             "start": None,
             "end": None,
             "core_count": None,
@@ -69,7 +81,8 @@ PROGRAMS = Resource(
     input_schema=ProgramIn,
     table=ProgramTable,
     natural_key=("name",),
-    base_queryset=lambda user: Program.objects.select_related("county"),
+    base_queryset=lambda user: Program.objects.select_related("area"),
+    prepare=_program_input,
     labels={"list": "List programmes", "detail": "Get a programme"},
     page_prefix="programs",
 )
@@ -197,7 +210,7 @@ ALLIANCES = Resource(
     input_schema=AllianceIn,
     table=AllianceTable,
     natural_key=("program__name", "name"),
-    base_queryset=lambda user: Alliance.objects.select_related("program__county"),
+    base_queryset=lambda user: Alliance.objects.select_related("program__area"),
     labels={
         "detail": "Get an alliance with its members, current pairing and rule check",
         "delete": "Delete an alliance that has no members or pairings",

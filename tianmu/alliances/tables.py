@@ -10,7 +10,7 @@ class ProgramTable(Table):
     model = Program
     columns = (
         Column("name", order="name", link=True),
-        Column("county"),
+        Column("area"),
         Column("formula", _("Rules")),
         Column("start", order="start"),
         Column("end", order="end"),

@@ -63,7 +63,7 @@ def _count(model, **filters):
 
 class ProgramListView(ObjectListView):
     def base_queryset(self):
-        return Program.objects.select_related("county").annotate(
+        return Program.objects.select_related("area").annotate(
             alliance_count=_count(Alliance, program=OuterRef("pk"))
         )
 
@@ -71,7 +71,7 @@ class ProgramListView(ObjectListView):
 class ProgramDetailView(ObjectDetailView):
     detail_fields = (
         "name",
-        "county",
+        "area",
         "start",
         "end",
         ("formula", _("Rules")),
@@ -213,7 +213,7 @@ def make_pair_form(request, alliance, data=None):
     form.fields["alliance"].widget = forms.HiddenInput()
     form.fields["village"].queryset = (
         form.fields["village"]
-        .queryset.filter(area__path__contains=f"/{alliance.program.county_id}/")
+        .queryset.filter(area__path__contains=f"/{alliance.program.area_id}/")
         .select_related("area__parent")
         .order_by("area__parent__name", "area__name")
     )

@@ -63,10 +63,12 @@ class Inputs:
 
 
 def subjects_of(program, period: Period) -> list[Subject]:
-    """Every alliance of the programme (never drafts), every town of its county, every core
+    """Every alliance of the programme (never drafts), every town of its area, every core
     enterprise of its alliances whose membership meets the period."""
     alliances = Alliance.objects.filter(Alliance.counted_q(), program=program).order_by("name")
-    towns = Area.objects.filter(parent=program.county_id, level=AreaLevel.TOWN).order_by("code")
+    towns = Area.objects.filter(
+        path__contains=f"/{program.area_id}/", level=AreaLevel.TOWN
+    ).order_by("code")
     core = AllianceMember.objects.filter(
         term_q(period.start, period.end),
         Alliance.counted_q("alliance__"),
@@ -96,7 +98,7 @@ def gather(*, user, program, year: int, keys: list[str]) -> Inputs:
     for model, kind in ((Alliance, SubjectType.ALLIANCE), (Organization, SubjectType.ENTERPRISE)):
         ids = [s.id for s in subjects if s.type == kind]
         objects.update({(kind, o.pk): o for o in model.objects.filter(pk__in=ids)})
-    county = program.county
+    county = program.area  # a county, a city or the province
     for kind in (SubjectType.ALLIANCE, SubjectType.TOWN, SubjectType.ENTERPRISE):
         mine = [s for s in subjects if s.type == kind]
         if not mine:

@@ -23,7 +23,7 @@ ROWS = 8
 
 
 def _programs(user):
-    return editable_by(user, Program).select_related("county").order_by("name")
+    return editable_by(user, Program).select_related("area").order_by("name")
 
 
 class ThresholdForm(forms.Form):

@@ -1,7 +1,7 @@
 """Scope rules: a programme's thresholds, schemes and assessments are seen by whoever sees
-the programme (its county's officers, its alliances' organisations) and changed by its
-county's programme admin. Drafts of an assessment are the admin's and the leader's until
-published."""
+the programme (its area's officers, its alliances' organisations) and changed by the
+programme admins of its area (a county, a city or the province). Drafts of an assessment are
+the admin's and the leader's until published."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _programs(scope: Scope, prefix: str = "") -> Q:
 def _admin(prefix: str = ""):
     def editable(scope: Scope) -> Q:
         if scope.role == Role.ADMIN:
-            return Q(**{f"{prefix}program__county": scope.area})
+            return scope.area_q(f"{prefix}program__area")
         return NOTHING
 
     return editable

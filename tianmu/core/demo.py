@@ -6,7 +6,7 @@ An app that has demo data puts it in its own `demo.py` and registers one or more
 
     @register_demo_step(200, "alliances")
     def build_alliances(ctx: DemoContext) -> None:
-        program, _ = ctx.ensure(Program, {"name": ...}, county=ctx.refs["county"], ...)
+        program, _ = ctx.ensure(Program, {"name": ...}, area=ctx.refs["county"], ...)
 
 `load_demo()` imports every installed app's `demo` module, then runs the steps by `order`
 (registry 100s, alliances 200s, instruments 300s and up) in one transaction, as the actor

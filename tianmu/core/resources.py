@@ -82,6 +82,9 @@ class Nest:
 
     shape: Shape
     path: str
+    #: False for a key kept in the JSON as an alias of another (`county` beside `area` in a
+    #: programme): the export and the import sheet show the value once.
+    export: bool = True
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,7 @@ def columns_of(shape) -> list[ExportColumn]:
             cols.append(ExportColumn((key,), label, kind, choices))
         elif isinstance(spec, Calc):
             cols.append(ExportColumn((key,), _label_of(shape.model, None, key)))
-        elif isinstance(spec, Nest):
+        elif isinstance(spec, Nest) and spec.export:
             label = _label_of(shape.model, spec.path, key)
             named = next((n for n in ("name", "title") if n in spec.shape.fields), "id")
             cols.append(ExportColumn((key, named), label))

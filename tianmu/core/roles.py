@@ -10,7 +10,7 @@ class Role(models.TextChoices):
     """What a user does; the scope (an area or an organisation) says where."""
 
     SUPERUSER = "superuser", _("Superuser")
-    ADMIN = "admin", _("Programme admin (county)")
+    ADMIN = "admin", _("Programme admin (county, city or province)")
     TOWN = "town", _("Town officer")
     VILLAGE = "village", _("Village cadre")
     ENTERPRISE = "enterprise", _("Enterprise liaison")
@@ -18,12 +18,15 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader (read-only)")
 
 
-#: Roles whose scope is an administrative area, and the area level it must be.
+#: Levels above the town an admin's or a leader's scope may be (ADR 0002, addendum).
+UPPER_LEVELS = ("province", "city", "county")
+
+#: Roles whose scope is an administrative area, and the area levels it may be.
 AREA_ROLES = {
-    Role.ADMIN: "county",
-    Role.LEADER: "county",
-    Role.TOWN: "town",
-    Role.VILLAGE: "village",
+    Role.ADMIN: UPPER_LEVELS,
+    Role.LEADER: UPPER_LEVELS,
+    Role.TOWN: ("town",),
+    Role.VILLAGE: ("village",),
 }
 #: Roles whose scope is an organisation, and the organisation kind it must be.
 ORG_ROLES = {Role.ENTERPRISE: "enterprise", Role.BANK: "partner"}

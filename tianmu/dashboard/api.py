@@ -222,7 +222,7 @@ def kpi_record_list(request, key: str, params: Query[KpiParams], page: Query[Rec
     response={200: dict[str, Any], 429: dict[str, Any]},
     summary="Public aggregate figures of a county (no sign-in)",
     description=(
-        "The same figures as /kpis for a whole county that runs a programme, for the public: "
+        "The same figures as /kpis for a whole county in a programme's area, for the public: "
         "aggregates only, no records and no personal data. `area` is the county's division "
         "code (default: the first county with a programme). Each client may ask "
         "TIANMU_PUBLIC_RATE_LIMIT times a minute (default 60); beyond that the answer is 429."

@@ -217,7 +217,7 @@ def results_summary(user, area) -> dict:
     programs = visible_to(user, Program)
     if area is not None:
         chain = [area.pk, *area.ancestor_ids()]
-        programs = programs.filter(county_id__in=chain)
+        programs = programs.filter(area_id__in=chain)  # the area's own, or one above it
     program = programs.order_by("-start", "-pk").first()
     if program is None:
         return {}

@@ -23,6 +23,8 @@ and they say which records they are computed from (`records=`).
 from __future__ import annotations
 
 # The registry itself is in core (each app's kpis.py registers there); the names stay here too.
+from django.db.models import Q
+
 from tianmu.core.kpis import (  # noqa: F401
     _KPIS,
     KpiContext,
@@ -47,8 +49,12 @@ from tianmu.registry.models import Area
 
 
 def public_counties():
-    """Counties that run a programme: the public may see their aggregate figures."""
-    return Area.objects.filter(level="county", programs__isnull=False).distinct().order_by("code")
+    """Counties in a programme's area (a county's own programme, or one of its city or the
+    province): the public may see their aggregate figures."""
+    inside = Q(pk__in=[])
+    for area in Area.objects.filter(programs__isnull=False).distinct().only("pk", "path"):
+        inside |= Q(pk=area.pk) | Q(path__startswith=area.subtree_prefix())
+    return Area.objects.filter(inside, level="county").order_by("code")
 
 
 def public_viewer(county: Area):

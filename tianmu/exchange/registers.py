@@ -521,6 +521,13 @@ def importers() -> dict[str, Importer]:
     found["organizations"] = Importer.of(
         ORGANIZATIONS, also_keys=({"kind": "kind", "name": "name"},)
     )
+    # A programme's area was its county: sheets exported before still name it so (by name;
+    # the old code column is read past, as the name alone finds the county).
+    found["programs"] = Importer.of(
+        PROGRAMS,
+        aliases={"area": {"county", "County", "区县"}},
+        ignore=("id", "ID", "county (division code)", "区县 (区划代码)"),
+    )
     # An alliance's status moves by its workflow (activate once it has members), not a sheet.
     found["alliances"] = Importer.of(ALLIANCES, exclude=("status",))
     found["villages"] = Importer.of(VILLAGES, exclude=("is_example",), key={"code": "area__code"})

@@ -145,10 +145,10 @@ def income_status(rules: IncomeRules, operating, previous) -> Status:
 
 
 def programme_villages(user, program: Program) -> QuerySet:
-    """The villages of the programme's county that `user` may see."""
+    """The villages of the programme's area (any level) that `user` may see."""
     return (
         visible_to(user, Village)
-        .filter(area__path__startswith=program.county.subtree_prefix())
+        .filter(area__path__startswith=program.area.subtree_prefix())
         .select_related("area__parent")
     )
 
@@ -241,12 +241,12 @@ def village_income_chart(*, user, village: Village) -> dict | None:
                 {"label": label, "before": _money_or_none(before), "after": _money_or_none(after)}
             )
     # The status by the rules of the pairing's programme, or else of the newest programme of
-    # the village's county (an unpaired village is judged by the same target).
+    # an area above the village (an unpaired village is judged by the same target).
     program = (
         pairing.alliance.program
         if pairing is not None
         else visible_to(user, Program)
-        .filter(county_id__in=village.area.ancestor_ids())
+        .filter(area_id__in=village.area.ancestor_ids())
         .order_by("-start", "pk")
         .first()
     )
@@ -323,7 +323,7 @@ def impact_params(user, data) -> dict:
         errors["program"] = [_("Choose a programme.")]
     else:
         if raw.isdigit() and raw.isascii() and len(raw) < 19:
-            program = visible_to(user, Program).select_related("county").filter(pk=int(raw)).first()
+            program = visible_to(user, Program).select_related("area").filter(pk=int(raw)).first()
         if program is None:
             errors["program"] = [_("No programme with the id “%(id)s”.") % {"id": raw}]
     metric = str(data.get("metric") or Metric.OPERATING).strip()

@@ -151,7 +151,7 @@ def run_execute(*, user, run_id: int) -> MatchingRun:
     run = run_claim(user=user, run_id=run_id, worker=_worker_name())
     if run is None:
         return MatchingRun.objects.get(pk=run_id)
-    run = MatchingRun.objects.select_related("program__county", "requested_by").get(pk=run_id)
+    run = MatchingRun.objects.select_related("program__area", "requested_by").get(pk=run_id)
     try:
         if run.instance is None:
             instance, notes = instance_build(

@@ -10,8 +10,8 @@ from tianmu.core.scoping import editable_by, visible_to
 from tianmu.matching.choices import EnterprisePool
 from tianmu.matching.selectors import (
     chamber_pool,
-    county_villages,
     partner_pool,
+    program_villages,
     unpaired_villages,
 )
 from tianmu.registry.choices import AreaLevel, OrganizationKind
@@ -86,13 +86,13 @@ class RunForm(forms.Form):
     def __init__(self, *args, user, program: Program | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["program"].queryset = editable_by(user, Program).select_related("county")
+        self.fields["program"].queryset = editable_by(user, Program).select_related("area")
         villages = visible_to(user, Village).select_related("area__parent")
         towns = visible_to(user, Area).filter(level=AreaLevel.TOWN)
         orgs = visible_to(user, Organization)
         if program is not None:
-            villages = villages.filter(pk__in=county_villages(program).values("pk"))
-            towns = towns.filter(parent=program.county)
+            villages = villages.filter(pk__in=program_villages(program).values("pk"))
+            towns = towns.filter(path__contains=f"/{program.area_id}/")
             self.fields["program"].initial = program.pk
             self.fields["program"].widget = forms.HiddenInput()
         self.fields["villages"].queryset = villages.order_by("area__parent__name", "area__name")
@@ -129,7 +129,7 @@ class RunForm(forms.Form):
             else Selection.COUNTY
         )
         data["selection"] = selection
-        in_county = set(county_villages(program).values_list("pk", flat=True))
+        in_county = set(program_villages(program).values_list("pk", flat=True))
         if selection == Selection.LIST:
             picked = list(data.get("villages") or [])
             if not picked and "villages" not in self.errors:
@@ -138,16 +138,16 @@ class RunForm(forms.Form):
             if outside:
                 self.add_error(
                     "villages",
-                    _("Not in %(county)s, the programme's county: %(names)s.")
-                    % {"county": program.county, "names": "、".join(str(v) for v in outside)},
+                    _("Not in %(area)s, the programme's area: %(names)s.")
+                    % {"area": program.area, "names": "、".join(str(v) for v in outside)},
                 )
             data["selected_villages"] = picked
         else:
             town = data.get("town") if selection == Selection.TOWN else None
             if selection == Selection.TOWN and town is None and "town" not in self.errors:
                 self.add_error("town", _("Choose a town."))
-            if town is not None and town.parent_id != program.county_id:
-                self.add_error("town", _("The town is not in the programme's county."))
+            if town is not None and not program.covers(town):
+                self.add_error("town", _("The town is not in the programme's area."))
             picked = list(unpaired_villages(program=program, town=town))
             if not picked and not self.errors:
                 self.add_error(

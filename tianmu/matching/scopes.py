@@ -1,5 +1,6 @@
-"""Scope rules for matching runs and proposals: the programme's county admins and leaders see
-them; only its admins run the optimiser and accept proposals."""
+"""Scope rules for matching runs and proposals: the admins and leaders of the programme's area
+(a county, a city or the province) and above see them; only its admins run the optimiser and
+accept proposals."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ ADMINS = {Role.ADMIN}
 
 def run_visible(scope: Scope) -> Q:
     if scope.role in (Role.ADMIN, Role.LEADER):
-        return Q(program__county=scope.area)
+        return scope.area_q("program__area")
     return NOTHING
 
 
 def run_editable(scope: Scope) -> Q:
     if scope.role == Role.ADMIN:
-        return Q(program__county=scope.area)
+        return scope.area_q("program__area")
     return NOTHING
 
 

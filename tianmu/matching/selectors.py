@@ -74,8 +74,12 @@ def proposal_term(program: Program, today: datetime.date | None = None):
     return max(today, program.start), program.end
 
 
-def county_villages(program: Program) -> QuerySet[Village]:
-    return Village.objects.filter(area__path__contains=f"/{program.county_id}/")
+def program_villages(program: Program) -> QuerySet[Village]:
+    """The villages of the programme's area, at any level (a county, a city, the province)."""
+    return Village.objects.filter(area__path__contains=f"/{program.area_id}/")
+
+
+county_villages = program_villages  # the name from when every programme was a county's
 
 
 def paired_village_ids(program: Program, today: datetime.date | None = None) -> set[int]:
@@ -91,18 +95,19 @@ def paired_village_ids(program: Program, today: datetime.date | None = None) -> 
 def unpaired_villages(
     *, program: Program, town: Area | None = None, today: datetime.date | None = None
 ) -> QuerySet[Village]:
-    """The county's villages (or one town's) without a pairing in the programme for the term."""
-    qs = county_villages(program).exclude(pk__in=paired_village_ids(program, today))
+    """The area's villages (or one town's) without a pairing in the programme for the term."""
+    qs = program_villages(program).exclude(pk__in=paired_village_ids(program, today))
     if town is not None:
         qs = qs.filter(area__parent=town)
     return qs.select_related("area__parent").order_by("area__code", "pk")
 
 
 def enterprise_pool(*, program: Program, pool: str) -> QuerySet[Organization]:
-    """Enterprises of the county: based in one of its towns, or with no town on record (the
-    district FIC's members, such as the article's two named enterprises)."""
+    """Enterprises of the programme's area (a county, a city or the province): based in one of
+    its towns, or with no town on record (the district FIC's members, such as the article's two
+    named enterprises)."""
     qs = Organization.objects.filter(kind=OrganizationKind.ENTERPRISE).filter(
-        Q(home_town__path__contains=f"/{program.county_id}/") | Q(home_town__isnull=True)
+        Q(home_town__path__contains=f"/{program.area_id}/") | Q(home_town__isnull=True)
     )
     if pool == EnterprisePool.FIC:
         qs = qs.filter(fic_executive=True)
@@ -112,7 +117,7 @@ def enterprise_pool(*, program: Program, pool: str) -> QuerySet[Organization]:
 def chamber_pool(*, program: Program) -> QuerySet[Organization]:
     return (
         Organization.objects.filter(
-            kind=OrganizationKind.CHAMBER, home_town__path__contains=f"/{program.county_id}/"
+            kind=OrganizationKind.CHAMBER, home_town__path__contains=f"/{program.area_id}/"
         )
         .select_related("home_town")
         .order_by("pk")
@@ -120,9 +125,9 @@ def chamber_pool(*, program: Program) -> QuerySet[Organization]:
 
 
 def partner_pool(*, program: Program) -> QuerySet[Organization]:
-    """Cooperating units that serve the county: anywhere, the county (or above) or a place
-    inside it."""
-    county = program.county
+    """Cooperating units that serve the programme's area: anywhere, the area (or above) or a
+    place inside it."""
+    county = program.area  # a county, a city or the province
     inside = f"/{county.pk}/"
     # An empty service area means anywhere, unless the unit is based outside the county (a
     # neighbouring county's bank): then it is that county's.
@@ -147,7 +152,7 @@ def village_priorities(program: Program) -> dict[int, float]:
     """0 (the county's richest collective) to 1 (the poorest), linear in the latest year's
     collective income. Measured against the whole county, so a village's priority does not
     depend on which other villages a run includes."""
-    incomes = _latest_incomes(county_villages(program).values("pk"))
+    incomes = _latest_incomes(program_villages(program).values("pk"))
     if not incomes:
         return {}
     lo, hi = min(incomes.values()), max(incomes.values())
@@ -233,7 +238,7 @@ def instance_build(
     and towns); everything is listed in primary-key order so the same registry gives the same
     instance, byte for byte.
     """
-    county = program.county
+    county = program.area  # the coordinates' last resort and the partners' reach, any level
     notes: list[str] = []
     villages = list(
         Village.objects.filter(pk__in=village_ids)

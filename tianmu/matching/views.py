@@ -43,7 +43,7 @@ from tianmu.matching.services import (
 )
 from tianmu.matching.tables import MatchingRunTable
 
-RUNS = MatchingRun.objects.select_related("program__county", "requested_by")
+RUNS = MatchingRun.objects.select_related("program__area", "requested_by")
 
 
 class MatchingRunListView(ObjectListView):
@@ -59,7 +59,7 @@ class MatchingRunAddView(LoginRequiredMixin, View):
     template_name = "matching/matchingrun_add.html"
 
     def program(self) -> Program | None:
-        programs = editable_by(self.request.user, Program).select_related("county")
+        programs = editable_by(self.request.user, Program).select_related("area")
         pk = self.request.GET.get("program") or self.request.POST.get("program")
         if pk:
             if not str(pk).isdigit():

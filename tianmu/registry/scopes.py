@@ -77,8 +77,8 @@ def organization_visible(scope: Scope) -> Q:
         | scope.area_q("service_area")
     )
     if scope.role in (Role.ADMIN, Role.LEADER):
-        # County staff also see what their programmes use.
-        in_area |= Q(alliance_memberships__alliance__program__county=scope.area)
+        # Admins and leaders also see what their programmes (in their area) use.
+        in_area |= scope.area_q("alliance_memberships__alliance__program__area")
     return in_area
 
 

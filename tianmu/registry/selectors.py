@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from tianmu.core.scoping import visible_to
+from tianmu.core.scoping import scope_for, visible_to
 from tianmu.registry.models import Area, normalize_division_code
 
 
@@ -20,18 +20,21 @@ def area_from_code(value: str) -> Area | None:
 
 def home_area(user):
     """The one area that holds all `user` sees: from the top of the visible tree, down while
-    there is a single visible child (a county admin's county, a town officer's town). None
-    when the user sees several separate trees."""
+    there is a single visible child (a county admin's county, a town officer's town), and
+    never below an area user's own scope (a province leader's home is the province, even
+    when it has one city). None when the user sees several separate trees."""
     visible = visible_to(user, Area)
     roots = list(visible.filter(Q(parent__isnull=True) | ~Q(parent__in=visible))[:2])
     if len(roots) != 1:
         return None
     area = roots[0]
-    while True:
+    own = scope_for(user).area
+    while own is None or area.pk != own.pk:
         below = list(visible.filter(parent=area).order_by("code")[:2])
         if len(below) != 1:
             return area
         area = below[0]
+    return area
 
 
 def child_areas(user, area) -> tuple[Area | None, list[Area]]:

@@ -22,7 +22,7 @@ def reporter_visible(scope: Scope) -> Q:
     if scope.is_org:
         return Q(organization=scope.organization)
     if scope.role in COUNTY_STAFF:
-        return scope.area_q("round__program__county")
+        return scope.area_q("round__program__area")
     if scope.role == Role.VILLAGE:
         return Q(village__area=scope.area)
     # A town officer: the town's villages and the organisations based in the town.
@@ -39,14 +39,14 @@ def reporter_editable(scope: Scope) -> Q:
 
 def round_visible(scope: Scope) -> Q:
     if scope.is_area and scope.role in COUNTY_STAFF:
-        return scope.area_q("program__county")
+        return scope.area_q("program__area")
     return Q(reporters__in=RoundReporter.objects.filter(reporter_visible(scope)).values("pk"))
 
 
 register(
     Round,
     visible=round_visible,
-    editable=lambda s: s.area_q("program__county") if s.role == Role.ADMIN else NOTHING,
+    editable=lambda s: s.area_q("program__area") if s.role == Role.ADMIN else NOTHING,
     creators={Role.ADMIN},
 )
 register(

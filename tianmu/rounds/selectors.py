@@ -139,8 +139,8 @@ def _in_area_q(area) -> Q:
         | Q(village__area__path__startswith=area.subtree_prefix())
         | Q(organization__home_town=area)
         | Q(organization__home_town__path__startswith=area.subtree_prefix())
-        | Q(round__program__county=area)
-        | Q(round__program__county__path__startswith=area.subtree_prefix())
+        | Q(round__program__area=area)
+        | Q(round__program__area__path__startswith=area.subtree_prefix())
     )
 
 

@@ -94,8 +94,8 @@ def build_world() -> SimpleNamespace:
             employees=None,
         )
 
-        w.program = ProgramFactory(county=w.county, name="天目共富联盟 测试", start=START)
-        w.program_b = ProgramFactory(county=w.county_b, name="富阳共富联盟 测试", start=START)
+        w.program = ProgramFactory(area=w.county, name="天目共富联盟 测试", start=START)
+        w.program_b = ProgramFactory(area=w.county_b, name="富阳共富联盟 测试", start=START)
 
         w.a1 = AllianceFactory(program=w.program, name="望湖村共富联盟", status="active")
         for i, e in enumerate(w.enterprises):

@@ -34,6 +34,11 @@ def apitoken(username: str) -> str:
         ("superuser", None, None, None),
         ("admin", "330112", "330112000000", None),
         ("leader", "330112000000", "330112000000", None),
+        # Above the county: the province and a city, full codes and short forms.
+        ("leader", "330000000000", "330000000000", None),
+        ("admin", "33", "330000000000", None),
+        ("admin", "3301", "330100000000", None),
+        ("leader", "330100000000", "330100000000", None),
         ("town", "330112107", "330112107000", None),
         ("village", "330112107201", "330112107201", None),
         ("enterprise", "e1", None, "e1"),
@@ -76,10 +81,12 @@ def test_adduser_generates_and_prints_a_password_when_none_is_given(world):
     ("role", "scope", "message"),
     [
         # wrong level
-        ("admin", "330112107", "area of level county"),
-        ("leader", "330112107201", "area of level county"),
+        ("admin", "330112107", "area of level province, city, county"),
+        ("leader", "330112107201", "area of level province, city, county"),
         ("town", "330112", "area of level town"),
         ("village", "330112107", "area of level village"),
+        ("town", "330000000000", "area of level town"),
+        ("village", "3301", "area of level village"),
         # unknown codes
         ("admin", "330199", "No area"),
         ("town", "330112999", "No area"),
@@ -105,9 +112,10 @@ def test_adduser_refuses_a_bad_scope_and_writes_nothing(world, role, scope, mess
         scope = str(getattr(world, scope).pk)
     before = User.objects.count()
 
-    with pytest.raises(CommandError, match=message):
+    with pytest.raises(CommandError, match=message) as exc:
         adduser("bad", "--role", role, "--scope", scope, "--password", "a-long-password-1")
 
+    assert exc.value.returncode == 2
     assert User.objects.count() == before
     assert not User.objects.filter(username="bad").exists()
 
@@ -180,3 +188,29 @@ def test_apitoken_refuses_unknown_and_inactive_users(world):
     with pytest.raises(CommandError, match="inactive"):
         apitoken(user.username)
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("scope", ["339999000000", "3399", "12345678901234", "杭州"])
+def test_adduser_with_a_scope_that_is_no_area_exits_2_and_writes_nothing(world, scope, capsys):
+    """Through the command line as `tianmu adduser` runs it: the message and exit code 2."""
+    from django.core.management import ManagementUtility
+
+    from tianmu.core.models import ObjectChange
+
+    before = (User.objects.count(), ObjectChange.objects.count())
+    argv = ["tianmu", "adduser", "x", "--role", "leader", "--scope", scope]
+    with pytest.raises(SystemExit) as exc:
+        ManagementUtility(argv).execute()
+    assert exc.value.code == 2
+    assert f"No area has the division code (or id) “{scope}”" in capsys.readouterr().err
+    assert (User.objects.count(), ObjectChange.objects.count()) == before
+
+
+def test_a_province_leader_from_adduser_sees_both_counties(world):
+    from tianmu.core.scoping import visible_to
+    from tianmu.registry.models import Village
+
+    adduser("province", "--role", "leader", "--scope", "330000000000", "--password", "a-long-pw-12")
+    leader = User.objects.get(username="province")
+    assert leader.scope_area == world.province
+    assert set(visible_to(leader, Village)) == {world.v1a, world.v1b, world.v2a, world.vb}

@@ -188,3 +188,37 @@ def test_users_outside_the_county_are_not_found_and_other_roles_have_no_page(wor
             user=world.users["town"], username="x", role="village", password=PASSWORD,
             scope_area=world.v1a.area,
         )  # fmt: skip
+
+
+def test_a_province_admin_manages_the_users_of_every_county_and_city(world):
+    """A province admin lists both counties' users, creates a city's leader and a county's
+    admin; a county admin cannot make a city's leader (the city is above their area)."""
+    province_admin = UserFactory(username="admin_zj", role="admin", scope_area=world.province)
+    client = client_for(province_admin)
+    listing = client.get(reverse("accounts:user_list")).content.decode()
+    for name in ("admin_a", "admin_b", "leader_b", "village_v1b", "ent_b", "bank_b"):
+        assert name in listing, name
+    assert "root" not in listing
+    for username, role, area in (
+        ("leader-city", "leader", world.city),
+        ("admin-fuyang", "admin", world.county_b),
+    ):
+        client.post(
+            reverse("accounts:user_add"),
+            {"username": username, "role": role, "scope_area": area.pk, "password": PASSWORD},
+        )
+        account = User.objects.get(username=username)
+        assert (account.role, account.scope_area) == (role, area)
+    # A county's admin is offered neither the city nor the province, and a post is refused.
+    admin = world.users["admin"]
+    form_page = client_for(admin).get(reverse("accounts:user_add"))
+    offered = set(form_page.context["form"].fields["scope_area"].queryset)
+    assert world.county in offered and world.city not in offered
+    assert world.province not in offered
+    before = snapshot(User)
+    client_for(admin).post(
+        reverse("accounts:user_add"),
+        {"username": "too-high", "role": "leader", "scope_area": world.city.pk,
+         "password": PASSWORD},
+    )  # fmt: skip
+    assert snapshot(User) == before

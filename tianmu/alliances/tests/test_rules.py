@@ -120,7 +120,7 @@ def test_pairing_outside_the_programme_county_is_refused(world):
     admin = world.users["superuser"]
     other = Alliance.objects.create(program=world.program, name="第三联盟")
     p = Pairing(alliance=other, village=world.vb, start=D(2025, 1, 1))
-    refused(lambda: pairing_create(user=admin, pairing=p), "village", "is not in 临安区")
+    refused(lambda: pairing_create(user=admin, pairing=p), "village", "lies outside 临安区")
 
 
 def test_pairing_with_a_non_local_chamber_is_refused(world):

@@ -148,7 +148,7 @@ def test_unauthorised_writes_are_404_and_change_nothing(world, role, a3):
         (url("alliance_add"), {"program": world.program.pk, "name": "X", "status": "draft"}),
         (url("alliance_edit", world.a1.pk), {"program": world.program.pk, "name": "X"}),
         (url("alliance_delete", a3.pk), {}),
-        (url("program_add"), {"name": "X", "county": world.county.pk, "start": "2024-01-01"}),
+        (url("program_add"), {"name": "X", "area": world.county.pk, "start": "2024-01-01"}),
         (url("alliancemember_add", a3.pk), {"organization": new_org.pk, "role": "core"}),
         (url("alliancemember_end", member.pk), {"end": "2024-01-01"}),
         (url("alliance_pair", a3.pk), {"village": world.v1b.pk, "start": "2024-01-01"}),

@@ -203,7 +203,7 @@ def test_villages_outside_the_scope_or_county(api, mworld):
     assert "villages" in r.json()["errors"]
     r = start(api, {"villages": [w.vb.pk]}, who="superuser")  # visible, but not the county
     assert r.status_code == 400
-    assert r.json()["errors"]["villages"] == ["Not in 临安区, the programme's county: 示例富阳村."]
+    assert r.json()["errors"]["villages"] == ["Not in 临安区, the programme's area: 示例富阳村."]
     assert state() == snapshot
 
 

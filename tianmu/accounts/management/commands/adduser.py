@@ -32,10 +32,10 @@ def _messages(exc: ValidationError) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Create a user with a role and a scope. Area roles (admin, leader: a county; town; "
-        "village) take a division code, short forms accepted (330112, 330112107); enterprise "
-        "and bank roles take an organisation id or credit code; superuser takes none. The "
-        "user must change the password at the first sign-in."
+        "Create a user with a role and a scope. Area roles (admin, leader: a county, a city or "
+        "the province; town; village) take a division code, short forms accepted (33, 3301, "
+        "330112, 330112107); enterprise and bank roles take an organisation id or credit "
+        "code; superuser takes none. The user must change the password at the first sign-in."
     )
 
     def add_arguments(self, parser):
@@ -65,12 +65,14 @@ class Command(BaseCommand):
                     f"log in as {username} with its current password."
                 )
                 return
-            raise CommandError(f"User “{username}” exists already.")
+            raise CommandError(f"User “{username}” exists already.", returncode=2)
 
         user = User(username=username, role=role)
         if role == Role.SUPERUSER:
             if scope:
-                raise CommandError("A superuser sees everything; it takes no --scope.")
+                raise CommandError(
+                    "A superuser sees everything; it takes no --scope.", returncode=2
+                )
             user.is_superuser = user.is_staff = True
         elif role in AREA_ROLES:
             user.scope_area = self._area(role, scope)
@@ -87,7 +89,9 @@ class Command(BaseCommand):
             user.must_change_password = True
             user.full_clean()
         except ValidationError as exc:
-            raise CommandError(f"Cannot create “{username}”: {_messages(exc)}") from exc
+            raise CommandError(
+                f"Cannot create “{username}”: {_messages(exc)}", returncode=2
+            ) from exc
 
         with transaction.atomic(), acting_as(username="adduser"):
             user.save()
@@ -99,15 +103,21 @@ class Command(BaseCommand):
             self.stdout.write(f"Log in as {username} with the password given.")
 
     def _area(self, role: str, scope: str):
-        level = AREA_ROLES[role]
+        levels = AREA_ROLES[role]
         if not scope:
             raise CommandError(
-                f"The role {role} needs --scope: the division code of a {level} "
-                "(e.g. 330112 for a county, 330112107 for a town)."
+                f"The role {role} needs --scope: the division code of a {' or '.join(levels)} "
+                "(e.g. 33 for the province, 3301 for a city, 330112 for a county, 330112107 for "
+                "a town).",
+                returncode=2,
             )
         area = area_from_code(scope)
         if area is None:
-            raise CommandError(f"No area has the division code (or id) “{scope}”.")
+            raise CommandError(
+                f"No area has the division code (or id) “{scope}”: give the code of a "
+                f"{' or '.join(levels)} that is in the registry.",
+                returncode=2,
+            )
         return area
 
     def _organization(self, role: str, scope: str):
@@ -115,7 +125,8 @@ class Command(BaseCommand):
         if not scope:
             raise CommandError(
                 f"The role {role} needs --scope: the id or credit code of an organisation of "
-                f"kind {kind}."
+                f"kind {kind}.",
+                returncode=2,
             )
         org = None
         if scope.isdigit() and len(scope) < 18:
@@ -123,5 +134,7 @@ class Command(BaseCommand):
         if org is None:
             org = Organization.objects.filter(credit_code=scope.upper()).first()
         if org is None:
-            raise CommandError(f"No organisation has the id or credit code “{scope}”.")
+            raise CommandError(
+                f"No organisation has the id or credit code “{scope}”.", returncode=2
+            )
         return org
