@@ -29,7 +29,7 @@ class RoundForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["program"].queryset = editable_by(user, Program).select_related("county")
+        self.fields["program"].queryset = editable_by(user, Program).select_related("area")
 
     def clean_period(self):
         period = parse_period(self.cleaned_data["period"])
