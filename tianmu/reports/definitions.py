@@ -10,9 +10,12 @@ equals `/api/v1/kpis` and its lists. docs/reports.md.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from django.apps import apps
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -363,6 +366,7 @@ LEDGER_COLUMNS = [
     ("villages_paired", "villages_paired", {}),
     ("projects_public", "projects", {"kind": "public"}),
     ("projects_business", "projects", {"kind": "business"}),
+    ("investment_yuan", "projects", {}),
     ("people_employed", "rural_jobs", {}),
     ("fixed_jobs", "rural_jobs", {"job_type": "fixed"}),
     ("temporary_jobs", "rural_jobs", {"job_type": "temporary"}),
@@ -377,6 +381,7 @@ LEDGER_LABELS = {
     "villages_paired": gettext_lazy("Villages paired"),
     "projects_public": gettext_lazy("Projects (public benefit, 公益类)"),
     "projects_business": gettext_lazy("Projects (business, 经营类)"),
+    "investment_yuan": gettext_lazy("Investment in projects under way (yuan)"),
     "people_employed": gettext_lazy("People employed"),
     "fixed_jobs": gettext_lazy("in fixed jobs"),
     "temporary_jobs": gettext_lazy("in temporary jobs"),
@@ -387,12 +392,28 @@ LEDGER_LABELS = {
 }
 
 
-def _ledger_specs():
+#: Columns that sum an amount of the figure's records rather than count them: the projects
+#: under way, by the investment the project list shows (all four sources; none recorded is 0).
+LEDGER_AMOUNTS = {
+    "investment_yuan": sum(
+        (
+            Coalesce(F(f"investment_{source}_yuan"), Value(Decimal(0)))
+            for source in ("enterprise", "village", "loan", "government")
+        ),
+        Value(Decimal(0)),
+    ),
+}
+
+
+def ledger_specs():
     specs = []
     for column, key, params in LEDGER_COLUMNS:
         if kpi_spec(key) is None:
             continue  # a figure of a module that is not installed
-        specs.append((column, key, variant(key, **params) if params else kpi_spec(key)))
+        spec = variant(key, **params) if params else kpi_spec(key)
+        if column in LEDGER_AMOUNTS:
+            spec = replace(spec, amount=LEDGER_AMOUNTS[column])
+        specs.append((column, key, spec))
     return specs
 
 
@@ -400,7 +421,7 @@ def ledger(user, *, area, period: CockpitPeriod, alliance=None) -> Report:
     from tianmu.core.kpis import KpiContext
     from tianmu.registry.selectors import child_areas
 
-    specs = _ledger_specs()
+    specs = ledger_specs()
     parent, towns = child_areas(user, area)
     columns = [("level", _("Level")), ("name", _("Name"))] + [
         (column, str(LEDGER_LABELS[column])) for column, _key, _spec in specs

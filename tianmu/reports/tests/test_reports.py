@@ -12,11 +12,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Q
 from django.test import Client
 
 from tianmu.accounts.tests.factories import UserFactory
 from tianmu.core.api import json_value
-from tianmu.core.kpis import Period, breakdown, kpi_keys, kpis, variant
+from tianmu.core.kpis import Period, breakdown, kpi_keys, kpis
 from tianmu.core.tests.api_client import ApiClient
 from tianmu.dashboard.tests.test_figures_equal_lists import figure_world
 from tianmu.registry.models import Area
@@ -71,8 +72,10 @@ def test_the_ledger_rows_are_the_figures_of_each_area_and_alliance(world):
     rows = _rows(data, "ledger")
     county, towns = rows[0], [r for r in rows if r["level"] == "Town"]
     assert county["name"] == "临安区" and [t["name"] for t in towns] == ["昌化镇", "龙岗镇"]
-    for column, key, params in LEDGER_COLUMNS:
-        spec = variant(key, **params)
+    from tianmu.reports.definitions import ledger_specs
+
+    assert [c for c, _k, _s in ledger_specs()] == [c for c, _k, _p in LEDGER_COLUMNS]
+    for column, _key, spec in ledger_specs():
         for row, area in ((county, world.county), (towns[1], world.t1)):
             from tianmu.core.kpis import KpiContext
 
@@ -220,8 +223,36 @@ def test_the_monthly_brief_equals_the_figures_on_the_demo(demo):
         figures = build("monthly", user=admin, area=area, period=period).data()["figures"]
         expected = kpis(user=admin, period=Period(start, end), area=area)
         assert figures == {k: json_value(v) for k, v in expected.items()}, period
+    # The ledger: every number of every area row is its column's figure for that area, every
+    # alliance row its part of the breakdown by alliance.
+    from tianmu.core.kpis import KpiContext
+    from tianmu.reports.definitions import ledger_specs
+
+    q3 = Period(D(2025, 7, 1), D(2025, 9, 30))
     ledger = build("ledger", user=admin, area=area, period="2025Q3").data()
-    county = _rows(ledger, "ledger")[0]
-    q3 = kpis(user=admin, period=Period(D(2025, 7, 1), D(2025, 9, 30)), area=area)
-    assert county["purchase_income_yuan"] == json_value(q3["purchase_income_yuan"])
-    assert Decimal(county["purchase_income_yuan"]) > 0
+    rows = _rows(ledger, "ledger")
+    specs = ledger_specs()
+    areas = {a.name: a for a in Area.objects.filter(Q(pk=area.pk) | Q(parent=area))}
+    alliance_rows = [r for r in rows if r["name"] not in areas]
+    assert len(alliance_rows) >= 13
+    for row in rows:
+        if row["name"] in areas:
+            ctx = KpiContext(user=admin, period=q3, area=areas[row["name"]])
+            for column, _key, spec in specs:
+                assert row[column] == json_value(spec.value(ctx)), (row["name"], column)
+    for column, key, spec in specs:
+        parts = breakdown(key, user=admin, by="alliance", period=q3, area=area, spec=spec)
+        by_name = {i.name: i.value for i in parts.items if i.id is not None}
+        for row in alliance_rows:
+            assert row[column] == json_value(by_name.get(row["name"], 0)), (row["name"], column)
+    assert Decimal(rows[0]["purchase_income_yuan"]) > 0
+    # The alliance report of each demo alliance: its part of every figure.
+    from tianmu.alliances.models import Alliance
+
+    year = Period(D(2025, 1, 1), D(2025, 12, 31))
+    alliance = Alliance.objects.order_by("pk").first()
+    report = build("alliance", user=admin, area=area, period="2025", alliance=alliance).data()
+    for key, value in report["figures"].items():
+        parts = breakdown(key, user=admin, by="alliance", period=year, area=area)
+        mine = next((i.value for i in parts.items if i.id == alliance.pk), 0)
+        assert value == json_value(mine), key
