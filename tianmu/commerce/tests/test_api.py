@@ -115,6 +115,10 @@ def test_only_the_counter_party_confirms(world, trade):
     assert response.status_code == 200
     assert response.json()["confirmation"] == "confirmed"
     # Confirmed records are locked: no second confirmation, no dispute.
+    confirmed = db_state()
+    again = api("village", "post", f"/deliveries/{t.d2.pk}/confirm", lang="zh-hans")
+    assert again.status_code == 400 and db_state() == confirmed
+    assert api("village", "post", f"/deliveries/{t.d2.pk}/confirm").json()["errors"]["__all__"]
     response = api("village", "post", f"/deliveries/{t.d2.pk}/dispute", {"reason": "late"})
     assert response.status_code == 400
     assert "locked" in response.json()["errors"]["__all__"][0]
