@@ -191,11 +191,18 @@ def test_apitoken_refuses_unknown_and_inactive_users(world):
 
 
 @pytest.mark.parametrize("scope", ["339999000000", "3399", "12345678901234", "杭州"])
-def test_adduser_with_a_scope_that_is_no_area_exits_2_and_writes_nothing(world, scope, capsys):
+def test_adduser_with_a_scope_that_is_no_area_exits_2_and_writes_nothing(
+    world, scope, capsys, monkeypatch
+):
     """Through the command line as `tianmu adduser` runs it: the message and exit code 2."""
     from django.core.management import ManagementUtility
+    from django.db import connections
 
     from tianmu.core.models import ObjectChange
+
+    # `run_from_argv` closes the connections when the command ends; on PostgreSQL that would
+    # close the test's own transaction under it.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     before = (User.objects.count(), ObjectChange.objects.count())
     argv = ["tianmu", "adduser", "x", "--role", "leader", "--scope", scope]
