@@ -28,6 +28,7 @@ from tianmu.core.tables import object_url
 from tianmu.core.workflow import Confirmable, ConfirmationStatus
 from tianmu.dashboard.cockpit import CockpitPeriod, change_of, period_of
 from tianmu.events.models import Event
+from tianmu.projects.models import ProjectUpdate
 from tianmu.rounds.choices import ReporterStatus
 from tianmu.rounds.selectors import not_reported, round_url
 
@@ -135,9 +136,9 @@ class ReportNotFound(ReportError):
     """An area or alliance outside the user's scope: answered as if it did not exist (404)."""
 
 
-def parse_period(value: str, *, kind: str) -> CockpitPeriod:
-    """A month for the monthly brief, a quarter for the ledger, a year for an alliance; any of
-    the three is accepted for each, none in the future."""
+def parse_period(value: str) -> CockpitPeriod:
+    """A month (the monthly brief's usual period), a quarter (the ledger's) or a year (an
+    alliance's); each report takes any of the three, none that has not begun."""
     try:
         period = period_of(value)
     except ValueError as error:
@@ -547,7 +548,6 @@ def alliance_report(user, *, area, period: CockpitPeriod, alliance=None) -> Repo
             ("photo", _("Photo")),
         ],
     )
-    ProjectUpdate = apps.get_model("projects", "ProjectUpdate")
     updates = (
         visible_to(user, ProjectUpdate)
         .filter(project__alliance=alliance, review_status="approved")
@@ -618,7 +618,7 @@ def build(name: str, *, user, area, period: str, alliance=None) -> Report:
             _("No report named “%(name)s”: use %(names)s.")
             % {"name": name, "names": ", ".join(BUILDERS)},
         )
-    parsed = parse_period(period or default_period(name), kind=KINDS[name])
+    parsed = parse_period(period or default_period(name))
     if alliance is not None and not visible_to(user, Alliance).filter(pk=alliance.pk).exists():
         raise ReportNotFound("alliance", _("No such alliance."))
     parent, _children = child_areas(user, area)

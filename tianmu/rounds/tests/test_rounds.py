@@ -225,7 +225,7 @@ def test_the_monthly_brief_lists_who_has_not_reported(world):
     rep = RoundReporter.objects.get(round=r, organization=w.e_other)
     rep.declared_at = timezone.now()
     rep.save()
-    report = monthly(w.users["admin"], area=None, period=parse_period("2024-10", kind="monthly"))
+    report = monthly(w.users["admin"], area=None, period=parse_period("2024-10"))
     section = next(s for s in report.sections if s.key == "not_reported")
     rows = [(x["reporter"], x["round"], x["deadline"], x["overdue"]) for x in section.rows]
     assert rows == [(w.e1.name, str(r), D(2024, 11, 10), "yes")]
