@@ -145,20 +145,28 @@ def _impact_option(result: dict) -> dict:
     }
 
 
+def _yearly(request):
+    """The page context with its programme and area choices, the year, the checked parameters
+    (None when refused) and the errors, for the pages of one programme's year."""
+    data = request.GET.copy()
+    context = _choices(request.user, data)
+    data.setdefault("program", context["selected_program"])
+    year, errors = _year(data)
+    context["year"] = year
+    context["year_input"] = context["year_input"] or year
+    params = None
+    try:
+        params = impact_params(request.user, data)
+    except ValidationError as exc:
+        errors += _errors(exc)
+    return context, year, params, errors
+
+
 class LedgerCheckView(LoginRequiredMixin, View):
     """/impact/ledger/?program=…&year=…: villages to follow up."""
 
     def get(self, request):
-        data = request.GET.copy()
-        context = _choices(request.user, data)
-        data.setdefault("program", context["selected_program"])
-        year, errors = _year(data)
-        context["year"] = year
-        context["year_input"] = context["year_input"] or year
-        try:
-            params = impact_params(request.user, data)
-        except ValidationError as exc:
-            errors += _errors(exc)
+        context, year, params, errors = _yearly(request)
         if errors:
             context["errors"] = errors
         else:
@@ -172,16 +180,7 @@ class StatusView(LoginRequiredMixin, View):
     """/impact/status/?program=…&year=…: every village's status and the rule that decided."""
 
     def get(self, request):
-        data = request.GET.copy()
-        context = _choices(request.user, data)
-        data.setdefault("program", context["selected_program"])
-        year, errors = _year(data)
-        context["year"] = year
-        context["year_input"] = context["year_input"] or year
-        try:
-            params = impact_params(request.user, data)
-        except ValidationError as exc:
-            errors += _errors(exc)
+        context, year, params, errors = _yearly(request)
         if errors:
             context["errors"] = errors
             return render(request, "impact/status.html", context)
