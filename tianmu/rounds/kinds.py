@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.commerce.models import Payment
+from tianmu.core.periods import dated_q
 from tianmu.core.workflow import ReviewStatus
 from tianmu.employment.models import MonthlyEarning
 from tianmu.loans.models import Disbursement, Repayment
@@ -167,7 +168,7 @@ KINDS: dict[str, Kind] = {
             candidates=_workshop_enterprises,
             sources=(
                 lambda who, start, end: MonthlyEarning.objects.filter(
-                    placement__position__workshop__enterprise=who, month__gte=start, month__lte=end
+                    dated_q("month", start, end), placement__position__workshop__enterprise=who
                 ),
             ),
             report_url=_list("employment:placement_list"),
@@ -183,7 +184,7 @@ KINDS: dict[str, Kind] = {
             candidates=_buying_enterprises,
             sources=(
                 lambda who, start, end: Payment.objects.filter(
-                    order__enterprise=who, date__gte=start, date__lte=end
+                    dated_q("date", start, end), order__enterprise=who
                 ),
             ),
             report_url=_list("commerce:purchaseorder_list"),
@@ -199,10 +200,10 @@ KINDS: dict[str, Kind] = {
             candidates=_lending_banks,
             sources=(
                 lambda who, start, end: Disbursement.objects.filter(
-                    loan__product__bank=who, date__gte=start, date__lte=end
+                    dated_q("date", start, end), loan__product__bank=who
                 ),
                 lambda who, start, end: Repayment.objects.filter(
-                    loan__product__bank=who, date__gte=start, date__lte=end
+                    dated_q("date", start, end), loan__product__bank=who
                 ),
             ),
             report_url=_list("loans:loan_list"),
@@ -218,9 +219,8 @@ KINDS: dict[str, Kind] = {
             candidates=_villages_with_projects,
             sources=(
                 lambda who, start, end: ProjectUpdate.objects.filter(
+                    dated_q("date", start, end),
                     project__village=who,
-                    date__gte=start,
-                    date__lte=end,
                     review_status__in=[ReviewStatus.SUBMITTED, ReviewStatus.APPROVED],
                 ),
             ),
