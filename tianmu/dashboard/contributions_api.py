@@ -7,7 +7,7 @@ from typing import Any
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
-from tianmu.core.api import InvalidInput, check_int, json_value, user_of
+from tianmu.core.api import InvalidInput, json_value, user_of
 from tianmu.dashboard.contributions import (
     organization_contributions,
     organization_for_contributions,
@@ -39,7 +39,6 @@ class YearParams(Schema):
 )
 def contribution_ledger(request, org_id: int, params: Query[YearParams]):
     user = user_of(request)
-    check_int(org_id, "id")
     org = organization_for_contributions(user=user, org_id=org_id)
     if org is None:
         raise Http404
