@@ -27,20 +27,9 @@ def year_period(year: int) -> Period:
 
 
 def evaluable(key: str, subject_type: str) -> bool:
-    """Whether figure `key` has a breakdown at the subject type's level — the rule of
-    `tianmu.core.kpis.breakdown`: every figure splits by child area; a list figure by alliance
-    when it names its records' alliance or village, by enterprise when it names their
-    enterprise; a computed balance (loans outstanding, PAR30) by area only."""
-    spec = kpis.kpi_spec(key)
-    if spec is None:
-        return False
-    if subject_type == SubjectType.TOWN:
-        return True
-    if spec.fn is not None:
-        return False
-    if subject_type == SubjectType.ENTERPRISE:
-        return spec.enterprise is not None
-    return spec.alliance is not None or spec.village is not None
+    """Whether figure `key` has a breakdown at the subject type's level (the rule of
+    `tianmu.core.kpis.breakdown`, `kpis.splits_by`)."""
+    return kpis.kpi_spec(key) is not None and kpis.splits_by(key, BREAKDOWN_LEVEL[subject_type])
 
 
 @dataclass

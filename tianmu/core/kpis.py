@@ -568,12 +568,33 @@ def _grouped(spec: KpiSpec, ctx: KpiContext, id_expr, name_expr) -> dict[object,
     return groups
 
 
+def splits_by(key: str, by: str) -> bool:
+    """Whether `breakdown(key, by=by)` can split figure `key`: every figure by child area; a
+    list figure by alliance when it names its records' alliance or village, by enterprise when
+    it names their enterprise; a computed balance by area only."""
+    spec = _KPIS[key]
+    if by == "child":
+        return True
+    if spec.fn is not None:
+        return False
+    if by == "enterprise":
+        return spec.enterprise is not None
+    return spec.alliance is not None or (spec.village is not None and "pairing" in _hooks)
+
+
+def splits_by_village(key: str) -> bool:
+    """Whether figure `key` can be split by village: a list figure that names its records'
+    village (the balances cannot)."""
+    spec = _KPIS[key]
+    return spec.fn is None and spec.village is not None
+
+
 def by_village(key: str, *, user, period: Period | None = None, area=None) -> dict[int, object]:
     """{village id: the figure's part credited to it} for a figure that names its records'
     village (`village=`); {} for one that does not (the balances). One query."""
-    spec = _KPIS[key]
-    if spec.fn is not None or spec.village is None:
+    if not splits_by_village(key):
         return {}
+    spec = _KPIS[key]
     ctx = KpiContext(user=user, period=period or Period(None, None), area=area)
     village = spec.village
     groups = _grouped(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from tianmu.assessment.selectors import figure_statuses, status_of, thresholds_visible
 from tianmu.core.indicators import Unit, indicator_name, unit_of
-from tianmu.core.kpis import LEVELS, by_village, kpi_keys, kpi_spec, kpi_url
+from tianmu.core.kpis import LEVELS, by_village, kpi_keys, kpi_spec, kpi_url, splits_by_village
 from tianmu.core.roles import Role
 from tianmu.core.scoping import scope_for, visible_to
 from tianmu.dashboard import cockpit
@@ -199,14 +199,9 @@ def cockpit_page(request):
         "line": line,
         "map": map_data,
         "colour": colour,
-        "colour_choices": [(k, indicator_name(k)) for k in kpi_keys() if by_village_able(k)],
+        "colour_choices": [(k, indicator_name(k)) for k in kpi_keys() if splits_by_village(k)],
         "mapped": len(points),
         "results": cockpit.results_summary(user, area),
         "overdue_rounds": overdue_summary(user, area),
     }
     return render(request, "dashboard/cockpit.html", context)
-
-
-def by_village_able(key: str) -> bool:
-    spec = kpi_spec(key)
-    return spec.fn is None and spec.village is not None

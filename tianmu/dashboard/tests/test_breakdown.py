@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tianmu.core.kpis import breakdown, periods_between, trend
+from tianmu.core.kpis import breakdown, periods_between, splits_by, trend
 from tianmu.core.tests.api_client import ApiClient
 from tianmu.dashboard.selectors import Period, kpi_keys, kpi_spec, kpis
 from tianmu.dashboard.tests.test_figures_equal_lists import figure_world
@@ -55,7 +55,9 @@ def test_each_child_is_its_own_figure_and_a_flows_parts_add_up(world, role):
                     parts = breakdown(key, user=user, by=by, period=period)
                 except ValueError:
                     assert key in BY_AREA_ONLY or by == "enterprise", (key, by)
+                    assert not splits_by(key, by), (key, by)  # the rule says so beforehand
                     continue
+                assert splits_by(key, by), (key, by)
                 if _summable(key):
                     assert sum(i.value for i in parts.items) == parts.total, (key, by)
 
