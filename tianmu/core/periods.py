@@ -17,7 +17,9 @@ row that carries the term ("pairings__", "project__").
 
 from __future__ import annotations
 
+import calendar
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -106,3 +108,48 @@ class Period:
     def within_q(self, field: str) -> Q:
         """Rows whose `field` (a date) falls in the period (all time when not explicit)."""
         return dated_q(field, self.start, self.end)
+
+
+NAMED_PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})|Q([1-4]))?$")
+
+
+@dataclass(frozen=True)
+class NamedPeriod:
+    """A month, quarter or year by its name: `value` "2025-10", "2025Q3" or "2025" (the
+    canonical spelling), `unit` "month", "quarter" or "year", and its first and last day."""
+
+    value: str
+    unit: str
+    start: datetime.date
+    end: datetime.date
+
+
+def named_period(value: str | None) -> NamedPeriod | None:
+    """`2025-10` (or `2025-1`), `2025Q3` or `2025` as a NamedPeriod; None for anything else.
+    The reports, the cockpit and the reporting rounds name their periods so."""
+    m = NAMED_PERIOD_RE.match((value or "").strip())
+    if not m:
+        return None
+    year = int(m[1])
+    if m[2]:
+        month = int(m[2])
+        if not 1 <= month <= 12:
+            return None
+        last = calendar.monthrange(year, month)[1]
+        return NamedPeriod(
+            f"{year}-{month:02d}",
+            "month",
+            datetime.date(year, month, 1),
+            datetime.date(year, month, last),
+        )
+    if m[3]:
+        q = int(m[3])
+        last_month = 3 * q
+        last = calendar.monthrange(year, last_month)[1]
+        return NamedPeriod(
+            f"{year}Q{q}",
+            "quarter",
+            datetime.date(year, last_month - 2, 1),
+            datetime.date(year, last_month, last),
+        )
+    return NamedPeriod(str(year), "year", datetime.date(year, 1, 1), datetime.date(year, 12, 31))

@@ -7,9 +7,7 @@ trend), so it equals the list its link opens. docs/cockpit.md.
 
 from __future__ import annotations
 
-import calendar
 import datetime
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,11 +24,10 @@ from tianmu.core.kpis import (
     kpis,
     trend,
 )
+from tianmu.core.periods import named_period
 from tianmu.core.scoping import visible_to
 from tianmu.registry.models import Area, Village
 from tianmu.registry.selectors import home_area
-
-PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{2})|Q([1-4]))?$")
 
 
 @dataclass(frozen=True)
@@ -60,31 +57,20 @@ def period_of(value: str | None, start=None, end=None, today=None) -> CockpitPer
         previous = Period(start - datetime.timedelta(days=days), start - datetime.timedelta(1))
         label = f"{start.isoformat()} – {end.isoformat()}"
         return CockpitPeriod("custom", label, Period(start, end), previous)
-    match = PERIOD_RE.match(value)
-    if not match:
+    named = named_period(value)
+    if named is None or named.value != value:  # the canonical spelling only ("2025-03")
         raise ValueError(_("Unknown period “%(value)s”.") % {"value": value})
-    year, month, quarter = int(match[1]), match[2], match[3]
-    if month:
-        month = int(month)
-        if not 1 <= month <= 12:
-            raise ValueError(_("Unknown period “%(value)s”.") % {"value": value})
-        first = datetime.date(year, month, 1)
-        last = first.replace(day=calendar.monthrange(year, month)[1])
-        before = first - datetime.timedelta(days=1)
+    first, last = named.start, named.end
+    before = first - datetime.timedelta(days=1)
+    if named.unit == "month":
         previous = Period(before.replace(day=1), before)
-        label = _("%(year)s-%(month)02d") % {"year": year, "month": month}
-    elif quarter:
-        q = int(quarter)
-        first = datetime.date(year, 3 * q - 2, 1)
-        last_month = 3 * q
-        last = datetime.date(year, last_month, calendar.monthrange(year, last_month)[1])
-        before = first - datetime.timedelta(days=1)
+        label = _("%(year)s-%(month)02d") % {"year": first.year, "month": first.month}
+    elif named.unit == "quarter":
         previous = Period(before.replace(day=1, month=before.month - 2), before)
-        label = _("%(year)s Q%(quarter)s") % {"year": year, "quarter": q}
+        label = _("%(year)s Q%(quarter)s") % {"year": first.year, "quarter": last.month // 3}
     else:
-        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        previous = Period(datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31))
-        label = str(year)
+        previous = Period(first.replace(year=first.year - 1), before)
+        label = str(first.year)
     return CockpitPeriod(value, label, Period(first, last), previous)
 
 

@@ -8,9 +8,7 @@ reporter's status is one SQL expression, for one reporter or a whole page of the
 
 from __future__ import annotations
 
-import calendar
 import datetime
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
@@ -23,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from tianmu.commerce.models import Payment
-from tianmu.core.periods import dated_q
+from tianmu.core.periods import NamedPeriod, dated_q, named_period
 from tianmu.core.workflow import ReviewStatus
 from tianmu.employment.models import MonthlyEarning
 from tianmu.loans.models import Disbursement, Repayment
@@ -36,49 +34,17 @@ from tianmu.rounds.choices import PeriodUnit, RoundKind
 VILLAGE, ORGANIZATION = "village", "organization"
 
 
-@dataclass(frozen=True)
-class RoundPeriod:
-    """A month (2025-10), a quarter (2025Q3) or a year (2025)."""
-
-    value: str
-    unit: str
-    start: datetime.date
-    end: datetime.date
-
-
-PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})|Q([1-4]))?$")
+#: A round's period: a month, a quarter or a year by its name (core.periods.named_period).
+RoundPeriod = NamedPeriod
 
 
 def parse_period(value: str) -> RoundPeriod | None:
-    """`2025-10`, `2025Q3` or `2025` as a RoundPeriod; None when it is none of them."""
-    m = PERIOD_RE.match((value or "").strip())
-    if not m or int(m[1]) < 1900:
+    """`2025-10`, `2025Q3` or `2025` as a RoundPeriod; None when it is none of them, or
+    before 1900."""
+    period = named_period(value)
+    if period is None or period.start.year < 1900:
         return None
-    year = int(m[1])
-    if m[2]:
-        month = int(m[2])
-        if not 1 <= month <= 12:
-            return None
-        last = calendar.monthrange(year, month)[1]
-        return RoundPeriod(
-            f"{year}-{month:02d}",
-            PeriodUnit.MONTH,
-            datetime.date(year, month, 1),
-            datetime.date(year, month, last),
-        )
-    if m[3]:
-        q = int(m[3])
-        last_month = 3 * q
-        last = calendar.monthrange(year, last_month)[1]
-        return RoundPeriod(
-            f"{year}Q{q}",
-            PeriodUnit.QUARTER,
-            datetime.date(year, last_month - 2, 1),
-            datetime.date(year, last_month, last),
-        )
-    return RoundPeriod(
-        str(year), PeriodUnit.YEAR, datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    )
+    return period
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def test_periods_and_the_period_before():
     assert march.previous == Period(D(2024, 2, 1), D(2024, 2, 29))
     custom = period_of("custom", D(2025, 1, 11), D(2025, 1, 20))
     assert custom.previous == Period(D(2025, 1, 1), D(2025, 1, 10))
-    for bad in ("2025-13", "25", "2025Q5", "soon"):
+    for bad in ("2025-13", "2025-3", "25", "2025Q5", "soon"):
         with pytest.raises(ValueError):
             period_of(bad)
     with pytest.raises(ValueError):
