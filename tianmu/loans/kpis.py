@@ -7,8 +7,9 @@
   today): principal outstanding on the loans on the book that day (the loan list
   `?outstanding_on=`), and the share of it in loans more than 30 days past due, as a
   four-decimal ratio string ("0.0312" = 3.12 %; "0.0000" when nothing is outstanding). They
-  are derived from schedules and repayments, not stored, so they are computed from the same
-  listed loans rather than summed in SQL. See docs/loans.md.
+  are derived from schedules and repayments, not stored: one SQL statement allocates the
+  repayments of the listed loans over their schedules (`selectors.book_totals`), once for both
+  figures. See docs/loans.md.
 The `area` filter selects by the borrowing village.
 """
 
@@ -21,8 +22,8 @@ from tianmu.core.money import to_money
 from tianmu.core.scoping import visible_to
 from tianmu.loans.filtersets import LoanFilterSet
 from tianmu.loans.models import Loan
-from tianmu.loans.schedule import par_ratio
-from tianmu.loans.selectors import positions, with_disbursed
+from tianmu.loans.schedule import ratio
+from tianmu.loans.selectors import book_totals, positions, with_disbursed
 
 
 def _loan_rows(ctx: KpiContext):
@@ -55,22 +56,24 @@ def _book_query(ctx: KpiContext) -> dict[str, str]:
     return query
 
 
-def _on_book(ctx: KpiContext):
-    """The listed loans (the loan FilterSet on `_book_query`) and their positions that day,
-    read once for both loan figures of one evaluation (`memo`)."""
+def _listed(ctx: KpiContext):
+    """The listed loans: the loan FilterSet on `_book_query`, in the user's scope."""
+    return LoanFilterSet(_book_query(ctx), queryset=visible_to(ctx.user, Loan)).qs
 
-    def read():
-        fs = LoanFilterSet(_book_query(ctx), queryset=visible_to(ctx.user, Loan))
-        loans = fs.qs.order_by("pk")
-        return list(loans), positions(loans, _as_of(ctx))
 
+def _totals(ctx: KpiContext):
+    """(Outstanding, at risk) of the listed loans, one statement for both loan figures of one
+    evaluation (`memo`)."""
     who = (getattr(ctx.user, "pk", None), id(ctx.user))
-    return memo(("loan_book", who, ctx.period, getattr(ctx.area, "pk", None)), read)
+    key = ("loan_book", who, ctx.period, getattr(ctx.area, "pk", None))
+    return memo(key, lambda: book_totals(_listed(ctx), _as_of(ctx)))
 
 
 def _book_records(ctx: KpiContext) -> list[Record]:
-    loans, pos = _on_book(ctx)
+    """The loans the two figures are computed from, each with its outstanding principal."""
+    loans = _listed(ctx).order_by("pk")
     on = _as_of(ctx)
+    pos = positions(loans, on)
     return [Record(obj=loan, amount=pos[loan.pk].outstanding_principal, date=on) for loan in loans]
 
 
@@ -82,7 +85,7 @@ def _book_records(ctx: KpiContext) -> list[Record]:
     query=_book_query,
 )
 def loans_outstanding(ctx: KpiContext):
-    return to_money(sum((r.amount for r in _book_records(ctx)), to_money(0)))
+    return to_money(_totals(ctx)[0])
 
 
 @register_kpi(
@@ -94,5 +97,5 @@ def loans_outstanding(ctx: KpiContext):
 )
 def par30(ctx: KpiContext) -> str:
     """A ratio, not money: a string with four decimals so the API does not round it to 2."""
-    _, pos = _on_book(ctx)
-    return str(par_ratio((p.outstanding_principal, p.days_past_due) for p in pos.values()))
+    outstanding, at_risk = _totals(ctx)
+    return str(ratio(at_risk, outstanding))

@@ -189,6 +189,11 @@ def par_ratio(loans: Iterable[tuple[Decimal, int]], *, days: int = 30, places: i
         total += outstanding
         if dpd > days:
             at_risk += outstanding
+    return ratio(at_risk, total, places=places)
+
+
+def ratio(at_risk: Decimal, total: Decimal, *, places: int = 4) -> Decimal:
+    """`at_risk / total` rounded half-up to `places` decimals; 0 when `total` is not positive."""
     quantum = Decimal(1).scaleb(-places)
     if total <= 0:
         return ZERO.quantize(quantum)

@@ -337,18 +337,18 @@ def test_list_query_count_does_not_grow(api, book, world):
 
 
 def test_the_loan_book_is_read_once_for_both_loan_figures(book, world, monkeypatch):
-    """Loans outstanding and PAR30 share one read of the book's positions per evaluation."""
+    """Loans outstanding and PAR30 share one SQL read of the book per evaluation."""
     from tianmu.core.kpis import Period, kpis
     from tianmu.loans import kpis as loan_kpis
 
     calls = []
-    real = loan_kpis.positions
+    real = loan_kpis.book_totals
 
     def counting(loans, on):
         calls.append(on)
         return real(loans, on)
 
-    monkeypatch.setattr(loan_kpis, "positions", counting)
+    monkeypatch.setattr(loan_kpis, "book_totals", counting)
     values = kpis(user=world.users["admin"], period=Period(None, D(2024, 7, 1)))
     assert calls == [D(2024, 7, 1)]
     assert values["par30"] == loan_kpis.par30(
