@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from tianmu.commerce.filtersets import PaymentFilterSet
 from tianmu.commerce.models import Payment
+from tianmu.core.facts import register_fact
 from tianmu.core.kpis import register_list_kpi
 
 
@@ -42,3 +43,7 @@ register_list_kpi(
     village="order__village",
     enterprise="order__enterprise",
 )
+
+# Both are kept in the fact table (tianmu.core.facts): the payments of each village and day.
+register_fact("purchase_income_yuan")
+register_fact("purchase_income_reported_yuan")

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
+from tianmu.core import facts
 from tianmu.core.context import current_actor
 from tianmu.core.models import ObjectChange, snapshot
 
@@ -60,7 +61,9 @@ def insert_many(model, objs: list, *, batch_size: int = 2000) -> list:
 
 def write_log(model, action: str, objs: Sequence, before: dict, *, batch_size: int = 2000):
     """One change-log row per object of `objs` (`before`: `{pk: snapshot}` for updates),
-    attributed to the current actor: by COPY for a large batch on PostgreSQL."""
+    attributed to the current actor: by COPY for a large batch on PostgreSQL. The villages
+    whose maintained figures the change moves are marked (`tianmu.core.facts.mark`)."""
+    facts.mark(model, objs, before)
     actor = current_actor()
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     if _fast(objs):

@@ -6,11 +6,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from tianmu.core import facts
 from tianmu.core.context import current_actor
 from tianmu.core.models import ChangeLogged, ObjectChange, snapshot
 
 
 def _write(instance, action: str, before, after) -> None:
+    facts.mark(type(instance), [instance], {instance.pk: before} if before else {})
     actor = current_actor()
     ObjectChange.objects.create(
         user_id=actor.user_id,

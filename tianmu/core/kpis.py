@@ -381,12 +381,35 @@ def kpis(*, user, period: Period | None = None, area=None) -> dict[str, object]:
     ctx = KpiContext(user=user, period=period, area=area)
     token = _memo.set({})
     try:
-        values = {key: spec.value(ctx) for key, spec in _KPIS.items()}
+        values = {key: _value(key, spec, ctx) for key, spec in _prepared(ctx).items()}
     finally:
         _memo.reset(token)
     if key is not None:
         cache.set(key, values, settings.TIANMU_KPI_CACHE_SECONDS)
     return values
+
+
+def _prepared(ctx: KpiContext) -> dict[str, KpiSpec]:
+    """The figures, with the fact table brought up to date first when it will answer."""
+    from tianmu.core import facts
+    from tianmu.core.scoping import scope_for
+
+    scope = scope_for(ctx.user)
+    if facts.enabled() and (scope.is_all or scope.is_area):
+        facts.catch_up()
+    return _KPIS
+
+
+def _value(key: str, spec: KpiSpec, ctx: KpiContext):
+    """A figure from the fact table where it is kept (`tianmu.core.facts`), else live."""
+    from tianmu.core import facts
+    from tianmu.core.scoping import scope_for
+
+    if facts.enabled():
+        kept = facts.value(key, scope=scope_for(ctx.user), area=ctx.area, period=ctx.period)
+        if kept is not None:
+            return kept
+    return spec.value(ctx)
 
 
 def _cache_key(user, period: Period, area) -> str | None:

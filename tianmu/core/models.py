@@ -181,3 +181,70 @@ class DateRangeMixin(models.Model):
     @staticmethod
     def active_on(on: datetime.date, prefix: str = "") -> Q:
         return active_on_q(on, prefix=prefix)
+
+
+class FigureCell(models.Model):
+    """One maintained figure's records of one village on one day: their count and amount
+    (`tianmu.core.facts`). Derived, never edited by hand: `tianmu figures --rebuild` rebuilds
+    every cell from the records. Area ids of the village's area and its ancestors let any area
+    be read with one indexed filter."""
+
+    key = models.CharField(max_length=60)
+    village_id = models.BigIntegerField()
+    day = models.DateField()
+    count = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    place_id = models.BigIntegerField()
+    town_id = models.BigIntegerField(null=True)
+    county_id = models.BigIntegerField()
+    city_id = models.BigIntegerField(null=True)
+    province_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["village_id"], name="core_cell_village_idx"),
+            models.Index(fields=["key", "day"], name="core_cell_day_idx"),
+            models.Index(fields=["key", "place_id", "day"], name="core_cell_place_idx"),
+            models.Index(fields=["key", "town_id", "day"], name="core_cell_town_idx"),
+            models.Index(fields=["key", "county_id", "day"], name="core_cell_county_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} village {self.village_id} {self.day}: {self.count}, {self.amount}"
+
+
+class FigureRollup(models.Model):
+    """A maintained figure's cells of one county in one month, summed (moved by each
+    refresh by the difference it makes)."""
+
+    key = models.CharField(max_length=60)
+    month = models.DateField()
+    county_id = models.BigIntegerField()
+    city_id = models.BigIntegerField(null=True)
+    province_id = models.BigIntegerField(null=True)
+    count = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "month", "county_id"], name="core_rollup_county_month"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["key", "city_id", "month"], name="core_rollup_city_idx"),
+            models.Index(fields=["key", "province_id", "month"], name="core_rollup_prov_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} county {self.county_id} {self.month:%Y-%m}: {self.count}, {self.amount}"
+
+
+class FigureDirty(models.Model):
+    """A village whose cells a committed change has made stale (written in the change's own
+    transaction; taken away by the refresh that recomputes them)."""
+
+    village_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"village {self.village_id}"

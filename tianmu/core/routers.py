@@ -66,3 +66,8 @@ class ReplicaReadsMiddleware:
             finally:
                 _use_replica.reset(token)
         return self.get_response(request)
+
+
+def replica_in_use() -> bool:
+    """Whether this request's reads go to the replica."""
+    return bool(settings.TIANMU_READ_REPLICA and _use_replica.get())

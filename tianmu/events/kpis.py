@@ -3,6 +3,7 @@ in the requested area (the event's village) — the length of the event list."""
 
 from __future__ import annotations
 
+from tianmu.core.facts import register_fact
 from tianmu.core.kpis import register_list_kpi
 from tianmu.events.resources import EVENTS
 
@@ -14,3 +15,5 @@ register_list_kpi(
     village="village",
     alliance="alliance",
 )
+
+register_fact("events")  # kept in the fact table (tianmu.core.facts)

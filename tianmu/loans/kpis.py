@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from tianmu.core.facts import register_fact
 from tianmu.core.kpis import KpiContext, Record, memo, register_kpi, register_list_kpi
 from tianmu.core.money import to_money
 from tianmu.core.scoping import visible_to
 from tianmu.loans.filtersets import LoanFilterSet
-from tianmu.loans.models import Loan
+from tianmu.loans.models import Disbursement, Loan
 from tianmu.loans.schedule import ratio
 from tianmu.loans.selectors import book_totals, positions, with_disbursed
 
@@ -41,6 +42,16 @@ register_list_kpi(
     date="applied_on",
     village="village",
     enterprise="product__bank",
+)
+
+# Kept in the fact table (tianmu.core.facts) as the tranches of each village and day: the
+# amount of the loan list's "disbursed in the period" column is its tranches paid out then.
+register_fact(
+    "loans_disbursed_yuan",
+    queryset=lambda: Disbursement.objects.all(),
+    village="loan__village",
+    date="date",
+    amount="amount_yuan",
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from tianmu.core.scoping import scope_for, visible_to
-from tianmu.registry.models import Area, normalize_division_code
+from tianmu.registry.models import Area, Village, normalize_division_code
 
 
 def area_from_code(value: str) -> Area | None:
@@ -46,3 +46,29 @@ def child_areas(user, area) -> tuple[Area | None, list[Area]]:
     else:
         children = visible.filter(parent=parent)
     return parent, list(children.order_by("code"))
+
+
+def village_places(village_ids) -> dict[int, dict[str, int | None]]:
+    """Where each village lies: its own area (`place`) and the ids of the town, county, city
+    and province above it (None where the tree has no such level). Two queries."""
+    rows = list(
+        Village.objects.filter(pk__in=village_ids).values_list("pk", "area_id", "area__path")
+    )
+    ancestors = {int(i) for _, _, path in rows for i in path.strip("/").split("/") if i}
+    levels = dict(Area.objects.filter(pk__in=ancestors).values_list("pk", "level"))
+    places = {}
+    for pk, area_id, path in rows:
+        place = {"place": area_id, "town": None, "county": None, "city": None, "province": None}
+        for i in path.strip("/").split("/"):
+            if i and levels.get(int(i)) in place:
+                place[levels[int(i)]] = int(i)
+        places[pk] = place
+    return places
+
+
+def villages_under(area) -> list[int]:
+    """The ids of the villages in `area`'s subtree (every village for None)."""
+    villages = Village.objects.all()
+    if area is not None:
+        villages = villages.filter(Q(area=area) | Q(area__path__startswith=area.subtree_prefix()))
+    return list(villages.order_by("pk").values_list("pk", flat=True))
