@@ -120,36 +120,27 @@ def maintained_keys() -> list[str]:
     return list(_sources_by_key())
 
 
-def _all_seeing():
-    from django.contrib.auth import get_user_model
-
-    return get_user_model()(username="figures", is_superuser=True, is_active=True)
+def register_defaults(fn: Callable[[str], dict | None]) -> None:
+    """The figures' registry (`tianmu.core.kpis`, which imports this module) hands over how a
+    figure's own list is read: `fn(key)` → `{"queryset", "village", "date", "amount"}`."""
+    _places["defaults"] = fn
 
 
 def _sources_by_key() -> dict[str, FactSource]:
     global _sources
     if _sources is None:
-        from tianmu.core.kpis import KpiContext, Period, kpi_spec
-
         built = {}
         for key, d in _declared.items():
-            spec = kpi_spec(key)
-            if spec is None:
+            default = _places["defaults"](key)
+            if default is None:
                 continue
-            if d["queryset"] is not None:
-                queryset = d["queryset"]
-            else:
-
-                def queryset(spec=spec):
-                    ctx = KpiContext(user=_all_seeing(), period=Period(None, None), area=None)
-                    return spec.filtered_records(ctx)
-
+            own = d["queryset"] is not None
             built[key] = FactSource(
                 key=key,
-                queryset=queryset,
-                village=d["village"] or spec.village,
-                date=d["date"] or spec.date,
-                amount=d["amount"] if d["queryset"] is not None else spec.amount,
+                queryset=d["queryset"] if own else default["queryset"],
+                village=d["village"] or default["village"],
+                date=d["date"] or default["date"],
+                amount=d["amount"] if own else default["amount"],
             )
         _sources = built
     return _sources
