@@ -363,6 +363,9 @@ CELERY_BEAT_SCHEDULE = {
     # Matching runs whose worker died are marked failed: "worker stopped"
     # (tianmu/matching/execution.py, run_reap).
     "matching-reap": {"task": "matching.reap", "schedule": 60.0},
+    # The fact table's cells of villages that changed are recomputed off the request path
+    # (tianmu/core/facts.py); a read refreshes whatever is still marked.
+    "figures-catch-up": {"task": "aggregates.catch_up", "schedule": 10.0},
 }
 # A running matching run beats (its `heartbeat` time) at each stage; the solve stage lasts at
 # most the run's time limit. A run silent for longer than its time limit plus this grace has

@@ -19,7 +19,7 @@ from tianmu.commerce.tests.factories import PaymentFactory, PurchaseOrderFactory
 from tianmu.core import facts
 from tianmu.core.context import acting_as
 from tianmu.core.kpis import KpiContext, Period, kpi_spec, kpis
-from tianmu.core.models import FigureCell, FigureDirty
+from tianmu.core.models import FigureCell, FigureDirty, FigureRollup
 from tianmu.core.scoping import scope_for
 from tianmu.dashboard.selectors import public_viewer
 from tianmu.events.models import Event
@@ -209,3 +209,22 @@ def test_rebuild_gives_the_cells_the_writes_gave(world):
     facts.rebuild()
     after = sorted(FigureCell.objects.values_list("key", "village_id", "day", "count", "amount"))
     assert after == before
+
+
+@pytest.mark.django_db
+def test_the_figures_command_refreshes_rebuilds_and_checks(world, capsys):
+    from django.core.management import CommandError, call_command
+
+    with acting_as(username="test-writer"):
+        EventFactory(village=world.v1a, alliance=world.a1, date=D(2024, 5, 1))
+    call_command("figures")
+    assert "villages refreshed" in capsys.readouterr().out
+    call_command("figures", "--rebuild", "--check", "--area", world.county.code)
+    out = capsys.readouterr().out
+    assert "0 differ" in out
+    # a rollup edited by hand is found out
+    FigureRollup.objects.filter(key="events").update(count=7)
+    with pytest.raises(SystemExit):
+        call_command("figures", "--check")
+    with pytest.raises(CommandError):
+        call_command("figures", "--check", "--area", "999999999999")
