@@ -81,7 +81,23 @@ class FactSource:
     amount: str | models.Expression | None
 
 
+@dataclass(frozen=True)
+class CellSource:
+    """Cells computed by a function rather than counted by a query: `cells(village_ids)` gives
+    `(key, village_id, day, count, amount)` rows for every kept day of those villages;
+    `depends` maps each model whose changes move them to its path to the village."""
+
+    name: str
+    keys: tuple[str, ...]
+    cells: Callable[[list[int]], Iterable[tuple]]
+    depends: dict
+
+
 _declared: dict[str, dict] = {}
+_cell_sources: dict[str, CellSource] = {}
+#: Balances: a figure as of a day, from the running sum of its cells' amounts up to that day
+#: (each cell the change of that day); `fn(total)` turns the sums into the figure.
+_balances: dict[str, Callable] = {}
 _sources: dict[str, FactSource] | None = None
 _deps: dict[type[models.Model], list[tuple[str, ...]]] | None = None
 _places: dict[str, Callable] = {}
@@ -104,6 +120,22 @@ def register_fact(
     _sources = _deps = None
 
 
+def register_cells(
+    name: str, *, keys: Sequence[str], cells: Callable[[list[int]], Iterable[tuple]], depends: dict
+) -> None:
+    """Keep cells that a function computes (a balance's changes, day by day), for `keys`."""
+    _cell_sources[name] = CellSource(name=name, keys=tuple(keys), cells=cells, depends=depends)
+    global _deps
+    _deps = None
+
+
+def register_balance(key: str, fn: Callable[[Callable[[str], Decimal]], object]) -> None:
+    """Serve figure `key` as of the end of the period (today without one) from the running
+    sums of cells: `fn(total)`, where `total(cell_key)` is the sum of that key's cell amounts
+    up to the day, in the area."""
+    _balances[key] = fn
+
+
 def register_place_hooks(*, places: Callable, villages_under: Callable, area_model) -> None:
     """The registry (above core) tells where villages lie: `places(village_ids)` →
     `{village_id: {"place": area id, "town": id, "county": id, "city": id, "province": id}}`;
@@ -113,11 +145,12 @@ def register_place_hooks(*, places: Callable, villages_under: Callable, area_mod
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "TIANMU_FIGURE_FACTS", True)) and bool(_declared)
+    return bool(getattr(settings, "TIANMU_FIGURE_FACTS", True)) and bool(_declared or _cell_sources)
 
 
 def maintained_keys() -> list[str]:
-    return list(_sources_by_key())
+    """The figures read from the cells: counted flows, then balances."""
+    return [*_sources_by_key(), *_balances]
 
 
 def register_defaults(fn: Callable[[str], dict | None]) -> None:
@@ -152,6 +185,11 @@ def _dependencies() -> dict[type[models.Model], list[tuple[str, ...]]]:
     global _deps
     if _deps is None:
         deps: dict = defaultdict(list)
+        for cell_source in _cell_sources.values():
+            for model, path in cell_source.depends.items():
+                parts = tuple(path.split("__"))
+                if parts not in deps[model]:
+                    deps[model].append(parts)
         for source in _sources_by_key().values():
             model = source.queryset().model
             parts = tuple(source.village.split("__"))
@@ -321,6 +359,30 @@ def _refresh(villages: list[int]) -> None:
             d = delta[(source.key, m, place["county"] or 0, place["city"], place["province"])]
             d[0] += row["n"]
             d[1] += amount
+    for cell_source in _cell_sources.values():
+        for key, village, day, n, a in cell_source.cells(villages):
+            place = places.get(village)
+            if place is None:
+                continue
+            amount = to_money(a)
+            cells.append(
+                FigureCell(
+                    key=key,
+                    village_id=village,
+                    day=day,
+                    count=n,
+                    amount=amount,
+                    place_id=place["place"],
+                    town_id=place["town"],
+                    county_id=place["county"] or 0,
+                    city_id=place["city"],
+                    province_id=place["province"],
+                )
+            )
+            m = day.replace(day=1)
+            d = delta[(key, m, place["county"] or 0, place["city"], place["province"])]
+            d[0] += n
+            d[1] += amount
     FigureCell.objects.bulk_create(cells, batch_size=2000)
     _move_rollups({k: v for k, v in delta.items() if v[0] or v[1]})
 
@@ -364,14 +426,32 @@ def value(key: str, *, scope, area, period):
     """Figure `key` for a scope (`tianmu.core.scoping.Scope`) narrowed to `area`, in `period`,
     from the cells; None when the cells cannot answer (not maintained, or a scope that is not
     an area's villages)."""
+    if not (scope.is_all or scope.is_area):
+        return None
+    if key in _balances:
+        return _balance(key, scope, area, period)
     source = _sources_by_key().get(key)
-    if source is None or not (scope.is_all or scope.is_area):
+    if source is None:
         return None
     where = _area_filter(scope.area if scope.is_area else None, area)
     if where is None:
         return _result(source, 0, ZERO)
     n, a = _sum(key, where, period.start, period.end)
     return _result(source, n, a)
+
+
+def _balance(key: str, scope, area, period):
+    from django.utils import timezone
+
+    where = _area_filter(scope.area if scope.is_area else None, area)
+    day = period.end or timezone.localdate()
+
+    def total(cell_key: str) -> Decimal:
+        if where is None:
+            return ZERO
+        return to_money(_sum(cell_key, where, None, day)[1])
+
+    return _balances[key](total)
 
 
 def _result(source: FactSource, n, a):

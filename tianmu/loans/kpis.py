@@ -17,14 +17,14 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from tianmu.core.facts import register_fact
+from tianmu.core.facts import register_balance, register_cells, register_fact
 from tianmu.core.kpis import KpiContext, Record, memo, register_kpi, register_list_kpi
 from tianmu.core.money import to_money
 from tianmu.core.scoping import visible_to
 from tianmu.loans.filtersets import LoanFilterSet
-from tianmu.loans.models import Disbursement, Loan
+from tianmu.loans.models import Disbursement, Instalment, Loan, Repayment
 from tianmu.loans.schedule import ratio
-from tianmu.loans.selectors import book_totals, positions, with_disbursed
+from tianmu.loans.selectors import book_cells, book_totals, positions, with_disbursed
 
 
 def _loan_rows(ctx: KpiContext):
@@ -52,6 +52,25 @@ register_fact(
     village="loan__village",
     date="date",
     amount="amount_yuan",
+)
+
+# The two balances are kept as their changes by day (selectors.book_cells); as of a day they
+# are the running sums, so the book's instalments are not read at all on a request.
+register_cells(
+    "loan_book",
+    keys=("loans_outstanding_yuan", "loans_at_risk_yuan"),
+    cells=book_cells,
+    depends={
+        Loan: "village",
+        Disbursement: "loan__village",
+        Instalment: "loan__village",
+        Repayment: "loan__village",
+    },
+)
+register_balance("loans_outstanding_yuan", lambda total: total("loans_outstanding_yuan"))
+register_balance(
+    "par30",
+    lambda total: str(ratio(total("loans_at_risk_yuan"), total("loans_outstanding_yuan"))),
 )
 
 

@@ -149,6 +149,80 @@ def book_totals(loans: QuerySet, on: datetime.date, *, days: int = 30) -> tuple[
     return _money(outstanding), _money(at_risk)
 
 
+def book_cells(village_ids) -> list[tuple]:
+    """The loan book's balances as changes by day, for the fact table (`tianmu.core.facts`):
+    per village and day, how much outstanding principal of loans on the book
+    (`loans_outstanding_yuan`) and of those more than 30 days past due (`loans_at_risk_yuan`)
+    changed that day. The running sum up to a day D is then what `book_totals` gives on D.
+
+    A loan's position can change only on a day a tranche is paid out or a repayment made, on
+    the day it closes, and on the 31st day after an instalment falls due (when an unpaid one
+    tips it past 30 days); the position is computed by `schedule.position` on each such day
+    and the differences are the cells."""
+    loans = list(
+        Loan.objects.filter(village_id__in=village_ids)
+        .filter(disbursements__isnull=False)
+        .distinct()
+        .values_list("pk", "village_id", "closed_on")
+    )
+    ids = [pk for pk, _, _ in loans]
+    paid_out: dict[int, list] = defaultdict(list)
+    for loan_id, disbursement_id, day in Disbursement.objects.filter(loan_id__in=ids).values_list(
+        "loan_id", "pk", "date"
+    ):
+        paid_out[loan_id].append((disbursement_id, day))
+    rows: dict[int, list] = defaultdict(list)
+    for row in (
+        Instalment.objects.filter(loan_id__in=ids)
+        .order_by("loan", "due_date", "disbursement", "number")
+        .values_list(
+            "loan_id", "disbursement_id", "number", "due_date", "principal_yuan", "interest_yuan"
+        )
+    ):
+        rows[row[0]].append(row[1:])
+    repaid: dict[int, list] = defaultdict(list)
+    for loan_id, day, amount in Repayment.objects.filter(loan_id__in=ids).values_list(
+        "loan_id", "date", "amount_yuan"
+    ):
+        repaid[loan_id].append((day, amount))
+    changes: dict[tuple, list] = defaultdict(lambda: [ZERO, ZERO])
+    for pk, village, closed_on in loans:
+        tranche_day = dict(paid_out[pk])
+        days = {day for _, day in paid_out[pk]} | {day for day, _ in repaid[pk]}
+        days |= {due + datetime.timedelta(days=31) for _, _, due, _, _ in rows[pk]}
+        if closed_on:
+            days.add(closed_on)
+        first = min(day for _, day in paid_out[pk])
+        before = (ZERO, ZERO)
+        for day in sorted(d for d in days if d >= first):
+            if closed_on is not None and closed_on <= day:
+                now = (ZERO, ZERO)
+            else:
+                pos = schedule.position(
+                    [
+                        schedule.Instalment(number, due, principal, interest)
+                        for tranche, number, due, principal, interest in rows[pk]
+                        if tranche_day[tranche] <= day
+                    ],
+                    repaid=sum((a for d, a in repaid[pk] if d <= day), Decimal(0)),
+                    on=day,
+                )
+                out = pos.outstanding_principal
+                now = (out, out if pos.days_past_due > 30 else ZERO)
+            if now != before:
+                cell = changes[(village, day)]
+                cell[0] += now[0] - before[0]
+                cell[1] += now[1] - before[1]
+                before = now
+    cells = []
+    for (village, day), (outstanding, at_risk) in changes.items():
+        if outstanding:
+            cells.append(("loans_outstanding_yuan", village, day, 0, outstanding))
+        if at_risk:
+            cells.append(("loans_at_risk_yuan", village, day, 0, at_risk))
+    return cells
+
+
 def _money(value) -> Decimal:
     """A database sum as money (SQLite answers a float)."""
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))

@@ -13,6 +13,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tianmu.commerce.models import Payment
 from tianmu.commerce.tests.factories import PaymentFactory, PurchaseOrderFactory
@@ -85,14 +86,23 @@ def test_random_writes_keep_every_figure_equal_to_its_live_count(world):
         ]
         product = LoanProductFactory(bank=w.bank)
     loans_made = []
-    done = {"create": 0, "confirm": 0, "dispute": 0, "correct": 0, "move": 0, "delete": 0}
+    done = {
+        "repay": 0,
+        "create": 0,
+        "confirm": 0,
+        "dispute": 0,
+        "correct": 0,
+        "move": 0,
+        "delete": 0,
+    }
     compared = 0
     for _round in range(5):
         with acting_as(username="test-writer"):
             for _ in range(16):
                 op = rng.choice(
                     ["pay", "pay", "status", "date", "reorder", "revillage", "correct",
-                     "delete", "event", "event_move", "event_delete", "loan"]
+                     "delete", "event", "event_move", "event_delete", "loan", "loan",
+                     "repay", "repay", "tranche", "close"]
                 )  # fmt: skip
                 payments = list(Payment.objects.all())
                 events = list(Event.objects.all())
@@ -167,6 +177,28 @@ def test_random_writes_keep_every_figure_equal_to_its_live_count(world):
                     )
                     loans_made.append(loan)
                     done["create"] += 1
+                elif op in ("repay", "tranche", "close") and loans_made:
+                    loan = rng.choice(loans_made)
+                    loan.refresh_from_db()
+                    if loan.closed_on:
+                        continue
+                    first = loan.disbursements.order_by("date").first().date
+                    day = first + datetime.timedelta(days=rng.randrange(20, 400))
+                    try:
+                        if op == "repay":
+                            amount = Decimal(rng.randrange(1_000, 60_000)) + Decimal("0.45")
+                            loans.repayment_record(
+                                user=bank, loan=loan, amount_yuan=amount, date=day
+                            )
+                        elif op == "tranche":
+                            loans.loan_disburse(
+                                user=bank, loan=loan, amount_yuan=Decimal(10_000), date=day
+                            )
+                        else:
+                            loans.loan_write_off(user=bank, loan=loan, date=day, reason="test")
+                    except ValidationError:  # refused by the service: nothing changed
+                        continue
+                    done["repay" if op == "repay" else "move"] += 1
         if _round == 2:  # a town moves to the other county: its villages' cells move with it
             with acting_as(username="test-writer"):
                 w.t2.parent = w.county_b

@@ -337,7 +337,10 @@ def test_list_query_count_does_not_grow(api, book, world):
 
 
 def test_the_loan_book_is_read_once_for_both_loan_figures(book, world, monkeypatch):
-    """Loans outstanding and PAR30 share one SQL read of the book per evaluation."""
+    """Counted live (the fact table off, or a bank's own scope), loans outstanding and PAR30
+    share one SQL read of the book per evaluation; from the fact table, none."""
+    from django.test import override_settings
+
     from tianmu.core.kpis import Period, kpis
     from tianmu.loans import kpis as loan_kpis
 
@@ -349,11 +352,18 @@ def test_the_loan_book_is_read_once_for_both_loan_figures(book, world, monkeypat
         return real(loans, on)
 
     monkeypatch.setattr(loan_kpis, "book_totals", counting)
-    values = kpis(user=world.users["admin"], period=Period(None, D(2024, 7, 1)))
+    kept = kpis(user=world.users["admin"], period=Period(None, D(2024, 7, 1)))
+    assert calls == []  # the balances came from the fact table
+    with override_settings(TIANMU_FIGURE_FACTS=False, TIANMU_KPI_CACHE_SECONDS=0):
+        values = kpis(user=world.users["admin"], period=Period(None, D(2024, 7, 1)))
     assert calls == [D(2024, 7, 1)]
+    assert values == kept
     assert values["par30"] == loan_kpis.par30(
         loan_kpis.KpiContext(
             user=world.users["admin"], period=Period(None, D(2024, 7, 1)), area=None
         )
     )
     assert len(calls) == 2  # outside an evaluation, each call reads the book afresh
+    with override_settings(TIANMU_KPI_CACHE_SECONDS=0):
+        kpis(user=world.users["bank"], period=Period(None, D(2024, 7, 1)))
+    assert len(calls) == 3  # a bank's own loans: counted live, once
