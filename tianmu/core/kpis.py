@@ -124,6 +124,10 @@ class KpiSpec:
     enterprise: Attribution = None
     alliance: Attribution = None
     kind: str = "flow"  # "stock" (what is active in a period) or "flow" (what happened in it)
+    # The Sum of `amount` over the listed rows computed another way, `total(ctx, rows)`, where
+    # the amount is itself a sum of other records (a project's sales): one aggregate over those
+    # records instead of a subquery per row. It must equal the Sum (its app's tests say so).
+    total: Callable[[KpiContext, QuerySet], object] | None = None
 
     # --- the link -----------------------------------------------------------------------
 
@@ -205,12 +209,23 @@ class KpiSpec:
         if self.fn is not None:
             return self.fn(ctx)
         qs = self.filtered_records(ctx)
+        if self.total is not None:
+            return to_money(self.total(ctx, qs))
         if self.is_amount:
             return to_money(qs.aggregate(s=Sum(self.amount_expression()))["s"])
-        return qs.count()
+        return count_rows(qs)
 
 
 _KPIS: dict[str, KpiSpec] = {}
+
+
+def count_rows(qs: QuerySet) -> int:
+    """How many rows a list has, without computing its columns: a DISTINCT list (a scope
+    across a many-valued relation) would otherwise evaluate every annotation (a project's
+    sales subqueries) of every row just to count them. Annotations the filters use stay."""
+    if qs.query.distinct and not qs.query.distinct_fields:
+        return qs.order_by().values("pk").distinct().count()
+    return qs.count()
 
 
 _area_lookup: Callable[[str], object] | None = None
@@ -253,6 +268,7 @@ def register_list_kpi(
     enterprise: Attribution = None,
     alliance: Attribution = None,
     kind: str | None = None,
+    total: Callable[[KpiContext, QuerySet], object] | None = None,
 ) -> KpiSpec:
     """Add a figure that is its list: the count of the list's rows, or the Sum of `amount`.
 
@@ -266,7 +282,8 @@ def register_list_kpi(
     `village` is the path to the record's village (its alliance is then the one paired with
     that village on the record's date), `alliance` and `enterprise` say who else a record is
     credited to (see `Attribution`). `kind` is "stock" or "flow" (default: "stock" when
-    `stock`), for a stock whose list has no `active` filter.
+    `stock`), for a stock whose list has no `active` filter. `total` computes the Sum of
+    `amount` another way (see `KpiSpec.total`).
     """
     spec = KpiSpec(
         link=link,
@@ -282,6 +299,7 @@ def register_list_kpi(
         enterprise=enterprise,
         alliance=alliance,
         kind=kind or ("stock" if stock else "flow"),
+        total=total,
     )
     _add(key, spec)
     return spec
