@@ -697,10 +697,15 @@ def _object_page(by: str, pk) -> str | None:
         return None
 
 
-def _by_child(spec: KpiSpec, ctx: KpiContext, children) -> list[BreakdownItem]:
+def _figure(key: str, spec: KpiSpec, ctx: KpiContext):
+    """Figure `key` (from the fact table where it is kept), or its `variant` `spec` (live)."""
+    return _value(key, spec, ctx) if spec is _KPIS.get(key) else spec.value(ctx)
+
+
+def _by_child(key: str, spec: KpiSpec, ctx: KpiContext, children) -> list[BreakdownItem]:
     items = []
     for child in children:
-        value = spec.value(KpiContext(user=ctx.user, period=ctx.period, area=child))
+        value = _figure(key, spec, KpiContext(user=ctx.user, period=ctx.period, area=child))
         url = spec.url(area_code=child.code, start=ctx.period.start, end=ctx.period.end)
         items.append(BreakdownItem(id=None, code=child.code, name=child.name, value=value, url=url))
     return items
@@ -730,8 +735,10 @@ def breakdown(
     period = period or Period(None, None)
     parent, children = _hooks["children"](user, area)
     ctx = KpiContext(user=user, period=period, area=parent)
-    total = spec.value(ctx)
-    items = _by_child(spec, ctx, children) if by == "child" else _by_group(key, spec, ctx, by)
+    _prepared(ctx)
+    total = _figure(key, spec, ctx)
+    by_child = by == "child"
+    items = _by_child(key, spec, ctx, children) if by_child else _by_group(key, spec, ctx, by)
     items.sort(key=lambda item: (-_number(item.value), item.name))
     if _summable(spec):
         rest = total - sum((item.value for item in items), type(total)(0))
@@ -809,6 +816,7 @@ def trend(key: str, *, user, interval: str, period: Period, area=None) -> list[T
         raise ValueError(_("At most %(max)s periods in one trend.") % {"max": MAX_PERIODS})
     items = []
     code = getattr(area, "code", None)
+    _prepared(KpiContext(user=user, period=period, area=area))
     for label, start, end in parts:
         ctx = KpiContext(user=user, period=Period(start, end), area=area)
         items.append(
@@ -816,7 +824,7 @@ def trend(key: str, *, user, interval: str, period: Period, area=None) -> list[T
                 period=label,
                 start=start,
                 end=end,
-                value=spec.value(ctx),
+                value=_figure(key, spec, ctx),
                 url=spec.url(area_code=code, start=start, end=end),
             )
         )
