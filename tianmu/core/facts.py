@@ -65,7 +65,7 @@ LEVEL_COLUMNS = {
 #: Levels whose figures are read from the county × month rollup (edge days from the cells).
 ROLLUP_LEVELS = ("county", "city", "province")
 #: How many marked villages one refresh takes at a time.
-BATCH = 2000
+BATCH = 500
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""`book_totals` (one SQL statement) gives what `positions` (the schedule arithmetic in Python)
-gives, summed: outstanding principal and the part more than 30 days past due, on many days,
-for books of random loans — several repayment methods, tranches and part repayments."""
+"""`book_totals` (one SQL statement) and the running sums of `book_cells` (the fact table's
+changes by day) give what `positions` (the schedule arithmetic in Python) gives, summed:
+outstanding principal and the part more than 30 days past due, on many days, for books of
+random loans — several repayment methods, tranches and part repayments."""
 
 import datetime
 import random
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError
 from tianmu.core.context import acting_as
 from tianmu.loans import services
 from tianmu.loans.models import Loan
-from tianmu.loans.selectors import book_totals, on_book, positions
+from tianmu.loans.selectors import book_cells, book_totals, on_book, positions
 from tianmu.loans.tests.factories import LoanFactory, LoanProductFactory
 
 D = datetime.date
@@ -60,10 +61,17 @@ def test_book_totals_equal_the_schedule_arithmetic(world):
             except ValidationError:  # more than is owed that day: refused, as it should be
                 continue
     loans = Loan.objects.all()
+    cells = book_cells(list(Loan.objects.values_list("village_id", flat=True).distinct()))
     compared = at_risk_seen = 0
     for on in [D(2024, 1, 1) + datetime.timedelta(days=d) for d in range(0, 700, 23)]:
         expected = _python_totals(loans, on)
         assert book_totals(on_book(loans, on), on) == expected, on
+        # the fact table's cells: the running sums of the changes up to `on`
+        running = tuple(
+            sum((c[4] for c in cells if c[0] == key and c[2] <= on), Decimal("0.00"))
+            for key in ("loans_outstanding_yuan", "loans_at_risk_yuan")
+        )
+        assert running == expected, on
         compared += expected[0] > 0
         at_risk_seen += expected[1] > 0
     assert compared > 10 and at_risk_seen > 3  # the comparison covered real books
