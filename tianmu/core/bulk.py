@@ -11,13 +11,14 @@ can name them, and each value is prepared by its field exactly as an INSERT woul
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
 from tianmu.core import facts
 from tianmu.core.context import current_actor
+from tianmu.core.copying import copy_rows
 from tianmu.core.models import ObjectChange, snapshot
 
 
@@ -157,16 +158,6 @@ def copy_insert(model: type[models.Model], objs: list[models.Model]) -> list[mod
         rows.append(row)
     copy_rows(meta.db_table, columns, rows)
     return objs
-
-
-def copy_rows(table: str, columns: list[str], rows: Iterable[Sequence]) -> None:
-    """`COPY table (columns) FROM STDIN` of rows of database-ready values (PostgreSQL)."""
-    conn = connections[DEFAULT_DB_ALIAS]
-    quote = conn.ops.quote_name
-    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with conn.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def bulk_update_logged(

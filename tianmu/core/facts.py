@@ -40,6 +40,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
+from tianmu.core.copying import copy_rows
 from tianmu.core.money import ZERO, to_money
 
 __all__ = [
@@ -383,8 +384,26 @@ def _refresh(villages: list[int]) -> None:
             d = delta[(key, m, place["county"] or 0, place["city"], place["province"])]
             d[0] += n
             d[1] += amount
-    FigureCell.objects.bulk_create(cells, batch_size=2000)
+    _insert_cells(cells)
     _move_rollups({k: v for k, v in delta.items() if v[0] or v[1]})
+
+
+CELL_COLUMNS = ["key", "village_id", "day", "count", "amount", "place_id", "town_id",
+                "county_id", "city_id", "province_id"]  # fmt: skip
+
+
+def _insert_cells(cells: list) -> None:
+    """The new cells in: by COPY on PostgreSQL (a rebuild writes millions), else in batches."""
+    from tianmu.core.models import FigureCell
+
+    if connection.vendor != "postgresql" or len(cells) < 1000:
+        FigureCell.objects.bulk_create(cells, batch_size=2000)
+        return
+    copy_rows(
+        FigureCell._meta.db_table,
+        CELL_COLUMNS,
+        ([getattr(c, name) for name in CELL_COLUMNS] for c in cells),
+    )
 
 
 def _amount(source: FactSource):
