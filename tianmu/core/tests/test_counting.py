@@ -160,8 +160,6 @@ def test_openapi_documents_count_exact():
     from tianmu.api import api
 
     schema = api.get_openapi_schema()
-    pages = [
-        s for name, s in schema["components"]["schemas"].items() if name.startswith("Page_")
-    ]
+    pages = [s for name, s in schema["components"]["schemas"].items() if name.startswith("Page_")]
     assert pages
     assert all(s["properties"]["count_exact"]["type"] == "boolean" for s in pages)
