@@ -240,9 +240,7 @@ class Disbursement(ChangeLoggedModel):
 
     class Meta:
         ordering = ["loan", "date", "id"]
-        indexes = [
-            models.Index(fields=["loan", "date", "id"], name="loans_disbursement_loan_idx")
-        ]
+        indexes = [models.Index(fields=["loan", "date", "id"], name="loans_disbursement_loan_idx")]
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
 
