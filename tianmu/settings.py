@@ -397,6 +397,10 @@ def env_count(name: str, default: int) -> int:
     return value
 
 
+# Lists count their rows exactly up to this many, then say "more than N" (tianmu/core/counting.py):
+# no COUNT(*) over millions of rows on every page. Figures always count exactly.
+TIANMU_EXACT_COUNT_LIMIT = env_count("TIANMU_EXACT_COUNT_LIMIT", 10_000)
+
 # Personal data (docs/personal-data.md): how many full values a user may reveal, and how many
 # exact ID-number searches (and refused duplicate registrations) they may make, per hour.
 TIANMU_REVEALS_PER_HOUR = env_count("TIANMU_REVEALS_PER_HOUR", 30)

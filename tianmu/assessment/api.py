@@ -118,7 +118,7 @@ def indicator_threshold_set(request, key: str, data: ThresholdIn):
 def scheme_list(request, page: Query[PageParams]):
     user = user_of(request)
     result = paginate(schemes_visible(user).order_by("program", "name", "pk"), page)
-    return {"count": result["count"], "items": [scheme_json(s) for s in result["items"]]}
+    return {**result, "items": [scheme_json(s) for s in result["items"]]}
 
 
 @router.get("/assessment-schemes/{int:pk}", response=SchemeOut, summary="Get a scheme")

@@ -408,7 +408,11 @@ class PurchaseOrder(ChangeLoggedModel):
     class Meta:
         ordering = ["-placed_on", "-id"]
         # The list's order (docs/deploy.md#indexes): a page is read off the index.
-        indexes = [models.Index(fields=["-placed_on", "-id"], name="commerce_order_list_idx")]
+        indexes = [
+            models.Index(fields=["-placed_on", "-id"], name="commerce_order_list_idx"),
+            # Sorted by status (the list's other sortable column).
+            models.Index(fields=["status", "id"], name="commerce_order_status_idx"),
+        ]
         verbose_name = _("purchase order")
         verbose_name_plural = _("purchase orders")
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.db.models import (
     DecimalField,
-    Exists,
     OuterRef,
     QuerySet,
     Subquery,
@@ -22,7 +21,6 @@ from tianmu.commerce.models import (
     Agreement,
     AgreementLine,
     Delivery,
-    OrderDelivery,
     Payment,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -139,9 +137,6 @@ def orders_annotated(qs: QuerySet) -> QuerySet:
         paid_yuan=sum_subquery(Payment.objects.filter(confirmed_q()), "amount_yuan", "order"),
         paid_reported_yuan=sum_subquery(
             Payment.objects.filter(awaiting_q()), "amount_yuan", "order"
-        ),
-        delivery_confirmed=Exists(
-            OrderDelivery.objects.filter(confirmed_q(), order=OuterRef("pk"))
         ),
     ).select_related("enterprise", "village__area", "agreement", "project")
 

@@ -23,6 +23,7 @@ from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BeforeValidator
 
+from tianmu.core.counting import capped_count
 from tianmu.core.money import money_str
 from tianmu.core.scoping import can_create, editable_by, visible_to
 
@@ -131,7 +132,11 @@ class PageParams(Schema):
 
 
 class Page(Schema, Generic[T]):
-    count: int
+    count: int = Field(
+        description="How many rows the list has: exact when `count_exact`, otherwise a lower "
+        "bound or PostgreSQL's estimate (lists count exactly up to TIANMU_EXACT_COUNT_LIMIT)."
+    )
+    count_exact: bool = Field(True, description="Whether `count` is the exact number of rows.")
     items: list[T]
 
 
@@ -172,12 +177,20 @@ def check_page(page: PageParams) -> None:
         )
 
 
+def list_count(queryset: models.QuerySet) -> dict[str, Any]:
+    """`{"count", "count_exact"}` of a list: exact up to TIANMU_EXACT_COUNT_LIMIT, past it the
+    planner's estimate on PostgreSQL or the limit (tianmu/core/counting.py)."""
+    count = capped_count(queryset, estimate=True)
+    return {"count": count.value, "count_exact": count.exact}
+
+
 def paginate(queryset: models.QuerySet, page: PageParams) -> dict[str, Any]:
-    """`{"count", "items"}` for one page; the caller has already joined what items need."""
+    """`{"count", "count_exact", "items"}` for one page; the caller has already joined what
+    items need."""
     check_page(page)
-    count = queryset.count()
-    items = list(queryset[page.offset : page.offset + page.limit]) if count else []
-    return {"count": count, "items": items}
+    counted = list_count(queryset)
+    items = list(queryset[page.offset : page.offset + page.limit]) if counted["count"] else []
+    return {**counted, "items": items}
 
 
 def filter_parameters(filterset_class) -> dict:

@@ -45,6 +45,7 @@ from tianmu.core.api import (
     filtered,
     get_editable_or_404,
     get_visible_or_404,
+    list_count,
     money,
     user_of,
 )
@@ -702,11 +703,12 @@ def add_routes(router, res: Resource) -> None:
 
 
 def page_of(shape: Shape, queryset: models.QuerySet, page: PageParams, user=None) -> dict:
-    """`{"count", "items"}` of one page of `queryset` in `shape` (for an app's own lists)."""
+    """`{"count", "count_exact", "items"}` of one page of `queryset` in `shape` (for an app's
+    own lists); the count is capped as every list's is (tianmu/core/counting.py)."""
     check_page(page)
-    count = queryset.count()
+    counted = list_count(queryset)
     rows = queryset[page.offset : page.offset + page.limit]
-    return {"count": count, "items": shape.rows(rows, user) if count else []}
+    return {**counted, "items": shape.rows(rows, user) if counted["count"] else []}
 
 
 def one_of(shape: Shape, queryset: models.QuerySet, pk, user=None) -> dict:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from tianmu.core.api import InvalidInput
+from tianmu.core.counting import CappedPaginator, exact_count_limit, format_count
 from tianmu.core.htmx import is_htmx, redirect_to, vary_on_htmx
 from tianmu.core.models import ObjectChange
 from tianmu.core.panels import detail_panels
@@ -147,6 +148,15 @@ def imports_of(resource, user) -> list[tuple[str, str]]:
     return out
 
 
+def totals_withheld_note(paginator, table_class) -> str | None:
+    """What the list says instead of its total row when it has more rows than it counts."""
+    if paginator.count_exact or not any(c.total is not None for c in table_class.columns):
+        return None
+    return _("Totals are shown for lists of up to %(count)s records: narrow the filter.") % {
+        "count": format_count(exact_count_limit())
+    }
+
+
 class ObjectListView(BaseObjectView):
     #: Whether the list offers an export with full personal data (`reveal=1`), for whom.
     reveal_allowed = staticmethod(lambda user: False)
@@ -177,7 +187,7 @@ class ObjectListView(BaseObjectView):
             except InvalidInput as exc:  # e.g. reveal=1 by someone who may not
                 message = " ".join(m for ms in exc.errors.values() for m in ms)
                 raise PermissionDenied(message) from exc
-        paginator = Paginator(filterset.qs, settings.TIANMU_PAGE_SIZE)
+        paginator = CappedPaginator(filterset.qs, settings.TIANMU_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         ordering = filterset.filters.get("ordering")
         table = self.table_class(
@@ -185,7 +195,9 @@ class ObjectListView(BaseObjectView):
             request=request,
             orderable=list(ordering.param_map) if ordering is not None else (),
         )
-        totals = self.table_class.totals(filterset.qs)
+        # A total sums every row: past the exact-count limit it would read them all on every
+        # page, so the list asks for a narrower filter instead (the figures sum exactly).
+        totals = self.table_class.totals(filterset.qs) if paginator.count_exact else None
         total_cells = (
             [
                 {"value": value, "label": head["label"]}
@@ -206,6 +218,7 @@ class ObjectListView(BaseObjectView):
             "active_filter_count": len(active),
             "table": table,
             "totals": totals,
+            "totals_withheld": totals_withheld_note(paginator, self.table_class),
             "total_cells": total_cells,
             "page_obj": page,
             "export": self.resource is not None,

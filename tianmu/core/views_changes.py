@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.views import View
@@ -16,6 +15,7 @@ from tianmu.core.changes import (
     may_read_change_log,
     model_of,
 )
+from tianmu.core.counting import CappedPaginator
 from tianmu.core.views import describe_changes
 
 
@@ -29,7 +29,9 @@ class ChangeLogView(LoginRequiredMixin, View):
         model = model_of(wanted) if wanted else None
         qs = changes_visible_to(request.user, models=[model] if model is not None else None)
         filterset = ObjectChangeFilterSet(request.GET or None, queryset=qs, request=request)
-        page = Paginator(filterset.qs, settings.TIANMU_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(filterset.qs, settings.TIANMU_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
         context = {
             "filter_form": filterset.form,
             "page_obj": page,

@@ -216,7 +216,11 @@ class Person(ChangeLoggedModel):
     class Meta:
         ordering = ["name", "id"]
         # The list's order (docs/deploy.md#indexes): a page is read off the index.
-        indexes = [models.Index(fields=["name", "id"], name="employment_person_list_idx")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="employment_person_list_idx"),
+            # Sorted by year of birth (the list's other sortable column).
+            models.Index(fields=["birth_year", "id"], name="employment_person_born_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number_hash"],
@@ -307,6 +311,8 @@ class Placement(ChangeLoggedModel, Confirmable):
         indexes = [
             models.Index(fields=["person", "position"]),
             models.Index(fields=["-start", "-id"], name="employment_placement_list_idx"),
+            # Sorted by end (the list's other sortable column).
+            models.Index(fields=["end", "id"], name="employment_placement_end_idx"),
         ]
         verbose_name = _("placement")
         verbose_name_plural = _("placements")

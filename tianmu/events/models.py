@@ -43,7 +43,12 @@ class Event(ChangeLoggedModel):
     class Meta:
         ordering = ["-date", "-id"]
         # The list's order (docs/deploy.md#indexes): a page is read off the index.
-        indexes = [models.Index(fields=["-date", "-id"], name="events_event_list_idx")]
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="events_event_list_idx"),
+            # The list's other sortable columns.
+            models.Index(fields=["title", "id"], name="events_event_title_idx"),
+            models.Index(fields=["villagers_served", "id"], name="events_event_served_idx"),
+        ]
         verbose_name = _("event")
         verbose_name_plural = _("events")
 

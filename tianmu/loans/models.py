@@ -181,7 +181,12 @@ class Loan(ChangeLoggedModel):
     class Meta:
         ordering = ["-applied_on", "-id"]
         # The list's order (docs/deploy.md#indexes): a page is read off the index.
-        indexes = [models.Index(fields=["-applied_on", "-id"], name="loans_loan_list_idx")]
+        indexes = [
+            models.Index(fields=["-applied_on", "-id"], name="loans_loan_list_idx"),
+            # The list's other sortable columns.
+            models.Index(fields=["amount_requested_yuan", "id"], name="loans_loan_requested_idx"),
+            models.Index(fields=["amount_approved_yuan", "id"], name="loans_loan_approved_idx"),
+        ]
         verbose_name = _("loan")
         verbose_name_plural = _("loans")
 
@@ -235,6 +240,7 @@ class Disbursement(ChangeLoggedModel):
 
     class Meta:
         ordering = ["loan", "date", "id"]
+        indexes = [models.Index(fields=["loan", "date", "id"], name="loans_disbursement_loan_idx")]
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
 
@@ -267,6 +273,8 @@ class Instalment(ChangeLoggedModel):
 
     class Meta:
         ordering = ["loan", "due_date", "disbursement", "number"]
+        # A loan's schedule in its order, read off the index (loan pages, PAR30).
+        indexes = [models.Index(fields=["loan", "due_date"], name="loans_instalment_loan_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["disbursement", "number"], name="instalment_number_per_tranche"
@@ -300,6 +308,7 @@ class Repayment(ChangeLoggedModel):
 
     class Meta:
         ordering = ["loan", "date", "id"]
+        indexes = [models.Index(fields=["loan", "date", "id"], name="loans_repayment_loan_idx")]
         verbose_name = _("repayment")
         verbose_name_plural = _("repayments")
 
@@ -336,6 +345,9 @@ class LoanStatusChange(ChangeLoggedModel):
 
     class Meta:
         ordering = ["loan", "changed_at", "id"]
+        indexes = [
+            models.Index(fields=["loan", "changed_at", "id"], name="loans_statuschange_loan_idx")
+        ]
         verbose_name = _("loan status change")
         verbose_name_plural = _("loan status changes")
 

@@ -7,6 +7,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
@@ -109,9 +111,12 @@ class Area(ChangeLoggedModel):
         super().save(*args, **kwargs)
         new_subtree = self.subtree_prefix()
         if old_subtree and old_subtree != new_subtree:  # moved: carry the subtree along
-            for child in Area.objects.filter(path__startswith=old_subtree):
-                child.path = new_subtree + child.path[len(old_subtree) :]
-                child.save(update_fields=["path"])
+            # One UPDATE for the whole subtree (a county has thousands of areas). The paths
+            # follow from the parents, so the move is recorded once, in this area's own
+            # change-log entry (its parent and path before and after).
+            Area.objects.filter(path__startswith=old_subtree).update(
+                path=Concat(Value(new_subtree), Substr("path", len(old_subtree) + 1))
+            )
 
     def subtree_prefix(self) -> str:
         """The path prefix shared by every descendant of this area."""
