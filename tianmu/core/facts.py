@@ -49,6 +49,7 @@ __all__ = [
     "enabled",
     "maintained_keys",
     "mark",
+    "mark_villages",
     "rebuild",
     "register_fact",
     "register_place_hooks",
@@ -137,12 +138,12 @@ def register_balance(key: str, fn: Callable[[Callable[[str], Decimal]], object])
     _balances[key] = fn
 
 
-def register_place_hooks(*, places: Callable, villages_under: Callable, area_model) -> None:
+def register_place_hooks(*, places: Callable, villages_under: Callable) -> None:
     """The registry (above core) tells where villages lie: `places(village_ids)` →
     `{village_id: {"place": area id, "town": id, "county": id, "city": id, "province": id}}`;
-    `villages_under(area)` → the ids of the villages in an area's subtree; `area_model`, whose
-    changes (a move) mark the villages beneath."""
-    _places.update(places=places, villages_under=villages_under, area_model=area_model)
+    `villages_under(area)` → the ids of the villages in an area's subtree (every village for
+    None). When an area moves, the registry marks the villages beneath (`mark_villages`)."""
+    _places.update(places=places, villages_under=villages_under)
 
 
 def enabled() -> bool:
@@ -212,17 +213,22 @@ def mark(model: type[models.Model], objs: Sequence[models.Model], before: dict) 
     if not enabled():
         return
     villages: set[int] = set()
-    area_model = _places.get("area_model")
-    if area_model is not None and issubclass(model, area_model):
-        for area in objs:
-            villages.update(_places["villages_under"](area))
     for rest in _dependencies().get(model, ()):
         villages.update(_villages_of(model, rest, objs, before))
     villages.discard(None)
-    if villages:
-        from tianmu.core.models import FigureDirty
+    mark_villages(villages)
 
-        FigureDirty.objects.bulk_create([FigureDirty(village_id=v) for v in sorted(villages)])
+
+def mark_villages(villages: Iterable[int]) -> None:
+    """Mark villages whose cells must be recomputed: the registry calls it when an area moves
+    (its villages now lie in another town, county or city)."""
+    if not enabled():
+        return
+    from tianmu.core.models import FigureDirty
+
+    ids = sorted(set(villages))
+    if ids:
+        FigureDirty.objects.bulk_create([FigureDirty(village_id=v) for v in ids], batch_size=5000)
 
 
 def _villages_of(model, rest: tuple[str, ...], objs, before: dict) -> set:

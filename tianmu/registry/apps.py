@@ -9,7 +9,6 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from tianmu.core.facts import register_place_hooks
         from tianmu.core.kpis import register_area_lookup, register_breakdown_hook
-        from tianmu.registry.models import Area
         from tianmu.registry.selectors import (
             area_from_code,
             child_areas,
@@ -20,4 +19,4 @@ class RegistryConfig(AppConfig):
         register_area_lookup(area_from_code)  # core's figures look areas up by code through it
         register_breakdown_hook("children", child_areas)  # and break them down by child area
         # where villages lie, for the figures kept in the fact table (tianmu.core.facts)
-        register_place_hooks(places=village_places, villages_under=villages_under, area_model=Area)
+        register_place_hooks(places=village_places, villages_under=villages_under)

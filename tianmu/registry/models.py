@@ -7,12 +7,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from tianmu.core import facts
 from tianmu.core.models import ChangeLoggedModel
 from tianmu.registry.choices import (
     PARENT_LEVEL,
@@ -117,6 +118,11 @@ class Area(ChangeLoggedModel):
             Area.objects.filter(path__startswith=old_subtree).update(
                 path=Concat(Value(new_subtree), Substr("path", len(old_subtree) + 1))
             )
+            # The villages beneath now lie elsewhere: their kept figures move (core.facts).
+            beneath = Village.objects.filter(
+                Q(area=self) | Q(area__path__startswith=new_subtree)
+            ).values_list("pk", flat=True)
+            facts.mark_villages(beneath)
 
     def subtree_prefix(self) -> str:
         """The path prefix shared by every descendant of this area."""

@@ -10,7 +10,7 @@ from tianmu.core.models import ObjectChange
 from tianmu.core.scoping import visible_to
 from tianmu.core.services import object_save
 from tianmu.registry.models import Area, Village
-from tianmu.registry.tests.factories import AreaFactory
+from tianmu.registry.tests.factories import AreaFactory, VillageFactory
 from tianmu.testing.world import acting_as
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +40,12 @@ def test_a_move_updates_the_subtree_in_one_statement(world):
     # A second town with more villages than the first: the statements must be the same.
     with acting_as(username="test-setup"):
         big = AreaFactory(name="大镇", level="town", code="330112108000", parent=world.county)
-        for i in range(6):
-            AreaFactory(name=f"大镇{i}村", level="village", code=f"330112108{201 + i}", parent=big)
+        for i in range(6):  # village areas with their profiles, like the first town's
+            VillageFactory(
+                area=AreaFactory(
+                    name=f"大镇{i}村", level="village", code=f"330112108{201 + i}", parent=big
+                )
+            )
     small_queries = _move(root, world.t1, world.county_b)
     big_queries = _move(root, big, world.county_b)
     # The area itself, then its whole subtree: two UPDATEs of the area table, however many
