@@ -111,7 +111,9 @@ def test_pilot_makes_the_promised_shape_with_valid_rows_and_working_figures():
 
     # Invariants: payments within order totals, earnings inside their placement, every
     # sampled row passes its model's full_clean, closed loans owe nothing.
-    totals = dict(PurchaseOrder.objects.annotate(t=Sum("lines__amount_yuan")).values_list("pk", "t"))
+    totals = dict(
+        PurchaseOrder.objects.annotate(t=Sum("lines__amount_yuan")).values_list("pk", "t")
+    )
     paid = Payment.objects.values("order").annotate(s=Sum("amount_yuan"))
     assert all(row["s"] <= totals[row["order"]] for row in paid)
     assert not MonthlyEarning.objects.filter(month__lt=F("placement__start") - 31).exists()
