@@ -1413,6 +1413,11 @@ def empty_domain_tables() -> list[tuple[type[models.Model], int]]:
         quote = connection.ops.quote_name
         if connection.vendor == "postgresql":
             free = sorted(tables - set(held))
+            # TRUNCATE refuses tables with foreign-key checks still queued in this
+            # transaction (rows written before, in a test or a caller's transaction): run
+            # them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute(f"TRUNCATE {', '.join(quote(t) for t in free)} RESTART IDENTITY")
             for t in sorted(set(held)):
                 cursor.execute(f"DELETE FROM {quote(t)}")  # noqa: S608 (Django table names)
