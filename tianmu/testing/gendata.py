@@ -25,7 +25,7 @@ import queue
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -1463,7 +1463,3 @@ def _content_type(model) -> ContentType:
     if model._meta.auto_created:
         model = next(f.related_model for f in model._meta.fields if f.related_model is not None)
     return ContentType.objects.get_for_model(model, for_concrete_model=False)
-
-
-def table_rows(result: Result) -> Iterable[tuple[str, int, float]]:
-    return ((t.db_table, t.rows, t.seconds) for t in result.tables if t.rows)

@@ -220,3 +220,16 @@ def test_a_failure_half_way_leaves_nothing(monkeypatch):
     with pytest.raises(RuntimeError):
         gendata()
     assert domain_counts() == before
+
+
+def test_the_county_scale_is_one_province_county_and_fractions_keep_the_tree_whole():
+    county, province = SCALES["county"], SCALES["province"]
+    for name in ("order_lines", "placements", "earnings", "loans", "events"):
+        assert abs(getattr(county, name) * province.counties / getattr(province, name) - 1) < 0.02
+    assert abs(county.villages * province.counties / province.villages - 1) < 0.02
+    one = province.times(0.01)
+    assert (one.cities, one.counties, one.towns, one.villages) == (1, 1, 13, 200)
+    assert one.order_lines == province.order_lines // 100
+    tiny = SCALES["pilot"].times(0.001)
+    assert tiny.cities <= tiny.counties <= tiny.towns <= tiny.villages
+    assert tiny.enterprises >= 5 * tiny.villages  # enough cores for every alliance
