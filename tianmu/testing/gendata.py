@@ -297,6 +297,11 @@ class Writer:
     trusted = False
     copier: CopyThread | None = None
 
+    def sync(self) -> None:
+        """Wait for the COPYs handed over so far (for the per-table progress lines)."""
+        if self.copier is not None:
+            self.copier.wait()
+
     def stop(self, *, abort: bool = False) -> None:
         """Wait for the COPY thread to send what it holds (or, on `abort`, to drop it)."""
         if self.copier is not None:
@@ -395,6 +400,11 @@ class CopyThread:
     def put(self, t: Table, rows: list) -> None:
         self._raise()
         self.queue.put((t, rows))
+
+    def wait(self) -> None:
+        """Until every COPY handed over so far is done."""
+        self.queue.join()
+        self._raise()
 
     def close(self, *, abort: bool = False) -> None:
         self.abort = abort
@@ -619,6 +629,7 @@ class Generator:
         ):
             began = time.monotonic()
             tables = step()
+            self.w.sync()
             for t in tables:
                 self.say(f"  {t.label}: {t.rows} rows ({t.seconds:.1f} s writing)")
             self.say(f"{step.__name__}: {time.monotonic() - began:.1f} s")
