@@ -350,6 +350,10 @@ class Writer:
             return
         with connection.cursor() as cursor:
             for t in self.tables.values():
+                if t.rows:
+                    # What autovacuum would do later: the first queries on the new rows get
+                    # plans for their real sizes (ANALYZE counts this transaction's rows).
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(t.db_table)}")
                 if t.has_id and t.last_id:
                     cursor.execute(
                         "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
