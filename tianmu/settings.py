@@ -142,6 +142,8 @@ INSTALLED_APPS = [
     "tianmu.exchange",
     "tianmu.reports",
     "tianmu.inbox",
+    # Test and benchmark support: only for the `gendata` command (docs/gendata.md).
+    "tianmu.testing",
 ]
 
 MIDDLEWARE = [
