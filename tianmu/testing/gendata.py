@@ -37,6 +37,7 @@ from stdnum.cn import ric, uscc
 from tianmu.alliances.models import Alliance, AllianceMember, Pairing, Program
 from tianmu.commerce.models import OrderDelivery, Payment, Product, PurchaseOrder
 from tianmu.commerce.models import PurchaseOrderLine as OrderLine
+from tianmu.core import facts
 from tianmu.core.bulk import copy_rows
 from tianmu.core.context import acting_as, current_actor
 from tianmu.core.crypto import encrypt, keyed_hash
@@ -596,6 +597,11 @@ def generate(
         writer.finish()
         say(f"foreign keys checked: {writer.key_check_seconds:.1f} s")
         write_log(writer, emptied, scale=scale, seed=seed, fraction=fraction)
+        # The rows went in past the change log, so the fact table the figures are read from
+        # is built from them here (tianmu.core.facts), in the same transaction.
+        began_facts = time.monotonic()
+        facts.rebuild()
+        say(f"fact table built: {time.monotonic() - began_facts:.1f} s")
     return Result(tables=list(writer.tables.values()), seconds=time.monotonic() - began)
 
 

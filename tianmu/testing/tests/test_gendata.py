@@ -153,6 +153,11 @@ def test_pilot_makes_the_promised_shape_with_valid_rows_and_working_figures():
                 "projects", "operating_income_growth_yuan"):  # fmt: skip
         value = figures[key]
         assert Decimal(str(value["value"] if isinstance(value, dict) else value)) > 0, key
+    # and the fact table gendata built equals the live counts, for everything and a county
+    county = Area.objects.filter(level="county").first()
+    checked = io.StringIO()
+    call_command("figures", "--check", "--area", county.code, stdout=checked)
+    assert ", 0 differ." in checked.getvalue()
 
 
 def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
