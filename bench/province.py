@@ -1,6 +1,7 @@
 """Province-scale figures, lists and memory, each beside its baseline measured in the same run.
 
     .venv/bin/python bench/province.py DB [DB ...] [--reps 15] [--live-reps 3]
+                                       [--no-rebuild] [--pg-defaults]
 
 Each DB is a PostgreSQL database on 127.0.0.1:5432 (user postgres) filled by
 `tianmu gendata --scale province --fraction F` (docs/gendata.md) and migrated to this
@@ -61,7 +62,16 @@ def _ms(samples: list[float]) -> dict:
     return {"p50": round(statistics.median(samples) * 1000, 1), "p95": round(p95 * 1000, 1)}
 
 
-def child(reps: int, live_reps: int) -> dict:  # noqa: C901 (one straight measuring script)
+#: docs/deploy.md, "PostgreSQL settings": what a deployment sets for the application's role.
+RECOMMENDED = {
+    "jit": "off",
+    "parallel_setup_cost": "10000",
+    "work_mem": "32MB",
+    "random_page_cost": "1.1",
+}
+
+
+def child(reps: int, live_reps: int, rebuild: bool) -> dict:  # noqa: C901 (one straight script)
     import resource
     import time
     import tracemalloc
@@ -84,8 +94,13 @@ def child(reps: int, live_reps: int) -> dict:  # noqa: C901 (one straight measur
             cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 (names above)
             out["rows"][table] = cursor.fetchone()[0]
     started = time.perf_counter()
-    facts.rebuild()
-    out["rebuild_s"] = round(time.perf_counter() - started, 1)
+    facts.rebuild() if rebuild else facts.catch_up()
+    out["rebuild_s"] = round(time.perf_counter() - started, 1) if rebuild else None
+    with connection.cursor() as cursor:
+        out["settings"] = {}
+        for name in RECOMMENDED:
+            cursor.execute(f"SHOW {name}")
+            out["settings"][name] = cursor.fetchone()[0]
     with connection.cursor() as cursor:
         for table in ("core_figurecell", "core_figurerollup"):
             cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
@@ -218,7 +233,18 @@ def _hand_written(connection, area) -> tuple:
 # --- parent ----------------------------------------------------------------------------------
 
 
-def run(db: str, reps: int, live_reps: int) -> dict:
+def _database_settings(db: str, defaults: bool) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_URL + "postgres", autocommit=True) as conn:
+        for name, value in RECOMMENDED.items():
+            if defaults:
+                conn.execute(f'ALTER DATABASE "{db}" RESET {name}')
+            else:
+                conn.execute(f"ALTER DATABASE \"{db}\" SET {name} = '{value}'")
+
+
+def run(db: str, reps: int, live_reps: int, rebuild: bool, defaults: bool) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     env.update(
         PYTHONPATH=str(ROOT),
@@ -229,11 +255,12 @@ def run(db: str, reps: int, live_reps: int) -> dict:
         TIANMU_ACCESS_LOG="0",
         TIANMU_PUBLIC_RATE_LIMIT="0",
     )
+    _database_settings(db, defaults)
     subprocess.run(
         [sys.executable, "-m", "django", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT
     )
     proc = subprocess.run(  # noqa: S603 (this file, run again as the child)
-        [sys.executable, __file__, "--child", str(reps), str(live_reps)],
+        [sys.executable, __file__, "--child", str(reps), str(live_reps), str(int(rebuild))],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -249,7 +276,9 @@ def report(db: str, r: dict) -> None:
     print(f"\n=== {db}")
     rows = ", ".join(f"{t.split('_', 1)[1]} {n:,}" for t, n in r["rows"].items())
     print(f"rows: {rows}")
-    print(f"fact table rebuilt in {r['rebuild_s']} s")
+    if r["rebuild_s"] is not None:
+        print(f"fact table rebuilt in {r['rebuild_s']} s")
+    print("PostgreSQL: " + ", ".join(f"{k} {v}" for k, v in r["settings"].items()))
     print(f"{'request':38} {'p50 ms':>9} {'p95 ms':>9}   baseline (same run)")
     for name, v in r["results"].items():
         base = ""
@@ -269,15 +298,21 @@ def report(db: str, r: dict) -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        print(json.dumps(child(int(sys.argv[2]), int(sys.argv[3]))))
+        print(json.dumps(child(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1")))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("db", nargs="+", help="PostgreSQL databases filled by tianmu gendata")
     parser.add_argument("--reps", type=int, default=15)
     parser.add_argument("--live-reps", type=int, default=3)
+    parser.add_argument(
+        "--no-rebuild", action="store_true", help="Keep the fact table (catch up only)."
+    )
+    parser.add_argument(
+        "--pg-defaults", action="store_true", help="The server's settings, not deploy.md's."
+    )
     args = parser.parse_args()
     for db in args.db:
-        report(db, run(db, args.reps, args.live_reps))
+        report(db, run(db, args.reps, args.live_reps, not args.no_rebuild, args.pg_defaults))
 
 
 if __name__ == "__main__":
