@@ -21,7 +21,7 @@ from tianmu.commerce.choices import AgreementStatus, OrderPurpose, OrderStatus, 
 from tianmu.core.models import ChangeLoggedModel
 from tianmu.core.money import line_amount, validate_positive
 from tianmu.core.scoping import scope_for
-from tianmu.core.workflow import Confirmable, Side
+from tianmu.core.workflow import Confirmable, Side, corrections_index
 from tianmu.registry.choices import OrganizationKind
 
 
@@ -337,7 +337,10 @@ class Delivery(ChangeLoggedModel, TwoSided):
     class Meta:
         ordering = ["-date", "-id"]
         # The list's order (docs/deploy.md#indexes): a page is read off the index.
-        indexes = [models.Index(fields=["-date", "-id"], name="commerce_delivery_list_idx")]
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="commerce_delivery_list_idx"),
+            corrections_index("commerce_delivery_corr_idx"),
+        ]
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
 
@@ -496,7 +499,10 @@ class OrderDelivery(ChangeLoggedModel, TwoSided):
     class Meta:
         ordering = ["-date", "-id"]
         # The list's order (docs/deploy.md#indexes): a page is read off the index.
-        indexes = [models.Index(fields=["-date", "-id"], name="commerce_orderdeliv_list_idx")]
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="commerce_orderdeliv_list_idx"),
+            corrections_index("commerce_orderdeliv_corr_idx"),
+        ]
         verbose_name = _("order delivery")
         verbose_name_plural = _("order deliveries")
 
@@ -528,7 +534,10 @@ class Payment(ChangeLoggedModel, TwoSided):
     class Meta:
         ordering = ["-date", "-id"]
         # The list's order (docs/deploy.md#indexes): a page is read off the index.
-        indexes = [models.Index(fields=["-date", "-id"], name="commerce_payment_list_idx")]
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="commerce_payment_list_idx"),
+            corrections_index("commerce_payment_corr_idx"),
+        ]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
 

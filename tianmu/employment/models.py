@@ -23,7 +23,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from tianmu.core.crypto import EncryptedTextField, keyed_hash, mask
 from tianmu.core.models import ChangeLoggedModel
 from tianmu.core.periods import term_q
-from tianmu.core.workflow import Confirmable, ConfirmationStatus, Side
+from tianmu.core.workflow import Confirmable, ConfirmationStatus, Side, corrections_index
 from tianmu.employment.choices import (
     EmploymentType,
     Gender,
@@ -313,6 +313,7 @@ class Placement(ChangeLoggedModel, Confirmable):
             models.Index(fields=["-start", "-id"], name="employment_placement_list_idx"),
             # Sorted by end (the list's other sortable column).
             models.Index(fields=["end", "id"], name="employment_placement_end_idx"),
+            corrections_index("employment_placement_corr_idx"),
         ]
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
