@@ -331,6 +331,31 @@ def _refresh(villages: list[int]) -> None:
         d[1] -= Decimal(row["a"] or 0)
     old.delete()
     cells = []
+
+    def add(key: str, village: int, day: datetime.date, n: int, a) -> None:
+        place = places.get(village)
+        if place is None or day is None:
+            return
+        amount = to_money(a or 0)
+        county = place["county"] or 0
+        cells.append(
+            FigureCell(
+                key=key,
+                village_id=village,
+                day=day,
+                count=n,
+                amount=amount,
+                place_id=place["place"],
+                town_id=place["town"],
+                county_id=county,
+                city_id=place["city"],
+                province_id=place["province"],
+            )
+        )
+        d = delta[(key, day.replace(day=1), county, place["city"], place["province"])]
+        d[0] += n
+        d[1] += amount
+
     for source in _sources_by_key().values():
         rows = (
             source.queryset()
@@ -343,53 +368,10 @@ def _refresh(villages: list[int]) -> None:
             )
         )
         for row in rows:
-            place = places.get(row["v"])
-            if place is None or row["d"] is None:
-                continue
-            day = row["d"]
-            amount = to_money(row["a"] or 0)
-            cells.append(
-                FigureCell(
-                    key=source.key,
-                    village_id=row["v"],
-                    day=day,
-                    count=row["n"],
-                    amount=amount,
-                    place_id=place["place"],
-                    town_id=place["town"],
-                    county_id=place["county"] or 0,
-                    city_id=place["city"],
-                    province_id=place["province"],
-                )
-            )
-            m = day.replace(day=1)
-            d = delta[(source.key, m, place["county"] or 0, place["city"], place["province"])]
-            d[0] += row["n"]
-            d[1] += amount
+            add(source.key, row["v"], row["d"], row["n"], row["a"])
     for cell_source in _cell_sources.values():
         for key, village, day, n, a in cell_source.cells(villages):
-            place = places.get(village)
-            if place is None:
-                continue
-            amount = to_money(a)
-            cells.append(
-                FigureCell(
-                    key=key,
-                    village_id=village,
-                    day=day,
-                    count=n,
-                    amount=amount,
-                    place_id=place["place"],
-                    town_id=place["town"],
-                    county_id=place["county"] or 0,
-                    city_id=place["city"],
-                    province_id=place["province"],
-                )
-            )
-            m = day.replace(day=1)
-            d = delta[(key, m, place["county"] or 0, place["city"], place["province"])]
-            d[0] += n
-            d[1] += amount
+            add(key, village, day, n, a)
     _insert_cells(cells)
     _move_rollups({k: v for k, v in delta.items() if v[0] or v[1]})
 
