@@ -32,6 +32,7 @@ NOT_SERVICES = {
     "tianmu.core.workflow.ensure_record_writable": "a guard services call",
     "tianmu.core.workflow.confirmed_q": "a filter for figures",
     "tianmu.core.workflow.awaiting_q": "a filter for figures",
+    "tianmu.core.workflow.corrections_index": "an index declaration for model Meta",
     "tianmu.core.workflow.period_locks_of": "a read: the locks a user may see",
     "tianmu.commerce.services.delivery_excess": "a read: the warning shown before a delivery",
     "tianmu.commerce.services.order_total": "a read",
