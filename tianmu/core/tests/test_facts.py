@@ -32,7 +32,6 @@ D = datetime.date
 PERIODS = [
     Period(None, None),
     Period(D(2024, 1, 1), D(2024, 12, 31)),  # a year
-    Period(D(2024, 4, 1), D(2024, 6, 30)),  # a quarter
     Period(D(2024, 2, 10), D(2024, 8, 20)),  # part months at both ends
     Period(D(2024, 3, 5), D(2024, 3, 25)),  # inside one month
     Period(D(2024, 3, 15), None),  # open-ended
@@ -72,7 +71,6 @@ def test_random_writes_keep_every_figure_equal_to_its_live_count(world):
         w.users["town"],
         w.users["village"],
         w.outsiders["admin"],
-        w.outsiders["town"],
         public_viewer(w.county),
     ]
     areas = [None, w.county, w.t2, w.v1a.area, w.city]
@@ -96,9 +94,9 @@ def test_random_writes_keep_every_figure_equal_to_its_live_count(world):
         "delete": 0,
     }
     compared = 0
-    for _round in range(5):
+    for _round in range(4):
         with acting_as(username="test-writer"):
-            for _ in range(16):
+            for _ in range(18):
                 op = rng.choice(
                     ["pay", "pay", "status", "date", "reorder", "revillage", "correct",
                      "delete", "event", "event_move", "event_delete", "loan", "loan",
@@ -206,7 +204,7 @@ def test_random_writes_keep_every_figure_equal_to_its_live_count(world):
         compared += _compare(w, users, areas)
     assert all(done.values()), done  # every kind of write happened
     assert loans_made and FigureCell.objects.filter(key="loans_disbursed_yuan").exists()
-    assert compared > 4_000
+    assert compared > 3_000
     # and kpis() serves the cells: the same figures as computed live with the table off
     for user in users:
         for period in PERIODS:
