@@ -273,7 +273,8 @@ def catch_up() -> int:
                 _expand(marks)
                 continue
             villages = sorted({v for _, v in marks})[:BATCH]
-            taken = [pk for pk, v in marks if v in set(villages)]
+            chosen = set(villages)
+            taken = [pk for pk, v in marks if v in chosen]
             _lock(villages)
             _refresh(villages)
             FigureDirty.objects.using(DEFAULT_DB_ALIAS).filter(pk__in=taken).delete()

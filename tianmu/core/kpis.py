@@ -400,12 +400,20 @@ def kpis(*, user, period: Period | None = None, area=None) -> dict[str, object]:
     ctx = KpiContext(user=user, period=period, area=area)
     token = _memo.set({})
     try:
-        values = {key: _value(key, spec, ctx) for key, spec in _prepared(ctx).items()}
+        _catch_up(user)
+        values = {key: _value(key, spec, ctx) for key, spec in _KPIS.items()}
     finally:
         _memo.reset(token)
     if key is not None:
         cache.set(key, values, settings.TIANMU_KPI_CACHE_SECONDS)
     return values
+
+
+def all_seeing_user():
+    """An unsaved superuser: who the fact table counts for (everything, in every area)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()(username="figures", is_superuser=True, is_active=True)
 
 
 def _fact_defaults(key: str) -> dict | None:
@@ -416,12 +424,8 @@ def _fact_defaults(key: str) -> dict | None:
         return None
 
     def rows():
-        from django.contrib.auth import get_user_model
-
-        everyone = get_user_model()(username="figures", is_superuser=True, is_active=True)
-        return spec.filtered_records(
-            KpiContext(user=everyone, period=Period(None, None), area=None)
-        )
+        ctx = KpiContext(user=all_seeing_user(), period=Period(None, None), area=None)
+        return spec.filtered_records(ctx)
 
     return {"queryset": rows, "village": spec.village, "date": spec.date, "amount": spec.amount}
 
@@ -429,14 +433,13 @@ def _fact_defaults(key: str) -> dict | None:
 facts.register_defaults(_fact_defaults)
 
 
-def _prepared(ctx: KpiContext) -> dict[str, KpiSpec]:
-    """The figures, with the fact table brought up to date first when it will answer."""
+def _catch_up(user) -> None:
+    """Bring the fact table up to date first when it will answer for `user`."""
     from tianmu.core.scoping import scope_for
 
-    scope = scope_for(ctx.user)
+    scope = scope_for(user)
     if facts.enabled() and (scope.is_all or scope.is_area):
         facts.catch_up()
-    return _KPIS
 
 
 def _value(key: str, spec: KpiSpec, ctx: KpiContext):
@@ -735,7 +738,7 @@ def breakdown(
     period = period or Period(None, None)
     parent, children = _hooks["children"](user, area)
     ctx = KpiContext(user=user, period=period, area=parent)
-    _prepared(ctx)
+    _catch_up(user)
     total = _figure(key, spec, ctx)
     by_child = by == "child"
     items = _by_child(key, spec, ctx, children) if by_child else _by_group(key, spec, ctx, by)
@@ -816,7 +819,7 @@ def trend(key: str, *, user, interval: str, period: Period, area=None) -> list[T
         raise ValueError(_("At most %(max)s periods in one trend.") % {"max": MAX_PERIODS})
     items = []
     code = getattr(area, "code", None)
-    _prepared(KpiContext(user=user, period=period, area=area))
+    _catch_up(user)
     for label, start, end in parts:
         ctx = KpiContext(user=user, period=Period(start, end), area=area)
         items.append(

@@ -185,7 +185,7 @@ def village_statuses(*, user, program: Program, year: int, area: Area | None = N
 
 
 def area_q(area: Area, prefix: str = "area") -> Q:
-    return Q(**{prefix: area.pk}) | Q(**{f"{prefix}__path__startswith": area.subtree_prefix()})
+    return area.subtree_q(prefix)
 
 
 # --- The village page: income by year, pairing start, growth before and after -------------------

@@ -119,17 +119,24 @@ class Area(ChangeLoggedModel):
                 path=Concat(Value(new_subtree), Substr("path", len(old_subtree) + 1))
             )
             # The villages beneath now lie elsewhere: their kept figures move (core.facts).
-            beneath = Village.objects.filter(
-                Q(area=self) | Q(area__path__startswith=new_subtree)
-            ).values_list("pk", flat=True)
+            beneath = Village.objects.filter(self.subtree_q("area")).values_list("pk", flat=True)
             facts.mark_villages(beneath)
 
     def subtree_prefix(self) -> str:
         """The path prefix shared by every descendant of this area."""
         return f"{self.path}{self.pk}/"
 
+    def subtree_q(self, prefix: str = "area") -> Q:
+        """Rows whose area (reached through `prefix`) is this area or lies beneath it."""
+        return Q(**{prefix: self.pk}) | Q(**{f"{prefix}__path__startswith": self.subtree_prefix()})
+
+    @staticmethod
+    def path_ids(path: str) -> list[int]:
+        """The ids a materialised path names, root first ("/1/4/" -> [1, 4])."""
+        return [int(i) for i in path.strip("/").split("/") if i]
+
     def ancestor_ids(self) -> list[int]:
-        return [int(i) for i in self.path.strip("/").split("/") if i]
+        return self.path_ids(self.path)
 
     def ancestors(self) -> list[Area]:
         ids = self.ancestor_ids()

@@ -54,14 +54,15 @@ def village_places(village_ids) -> dict[int, dict[str, int | None]]:
     rows = list(
         Village.objects.filter(pk__in=village_ids).values_list("pk", "area_id", "area__path")
     )
-    ancestors = {int(i) for _, _, path in rows for i in path.strip("/").split("/") if i}
+    paths = {pk: Area.path_ids(path) for pk, _, path in rows}
+    ancestors = {i for ids in paths.values() for i in ids}
     levels = dict(Area.objects.filter(pk__in=ancestors).values_list("pk", "level"))
     places = {}
-    for pk, area_id, path in rows:
+    for pk, area_id, _ in rows:
         place = {"place": area_id, "town": None, "county": None, "city": None, "province": None}
-        for i in path.strip("/").split("/"):
-            if i and levels.get(int(i)) in place:
-                place[levels[int(i)]] = int(i)
+        for i in paths[pk]:
+            if levels.get(i) in place:
+                place[levels[i]] = i
         places[pk] = place
     return places
 
@@ -70,5 +71,5 @@ def villages_under(area) -> list[int]:
     """The ids of the villages in `area`'s subtree (every village for None)."""
     villages = Village.objects.all()
     if area is not None:
-        villages = villages.filter(Q(area=area) | Q(area__path__startswith=area.subtree_prefix()))
+        villages = villages.filter(area.subtree_q("area"))
     return list(villages.order_by("pk").values_list("pk", flat=True))
